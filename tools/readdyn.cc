@@ -1,0 +1,140 @@
+// linkbox readdyn FILE...: what the dynamic loader sees of each file.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+
+#include "libelf/dynamic-info.h"
+#include "libformat/diagnostics.h"
+#include "libformat/json.h"
+#include "tools/common.h"
+#include "tools/tools.h"
+
+namespace linkbox::tools {
+namespace {
+
+std::string_view kind_key(elf::FileKind kind) {
+  switch (kind) {
+    case elf::FileKind::relocatable: return "relocatable";
+    case elf::FileKind::static_executable: return "static-executable";
+    case elf::FileKind::static_pie: return "static-pie";
+    case elf::FileKind::dynamic_executable: return "dynamic-executable";
+    case elf::FileKind::pie: return "pie";
+    case elf::FileKind::shared_library: return "shared-library";
+    case elf::FileKind::core: return "core";
+    case elf::FileKind::other: break;
+  }
+  return "other";
+}
+
+std::string describe_format(const elf::ElfFile& f) {
+  return std::string(elf::machine_name(f.machine())) + ", " + (f.is64() ? "ELF64" : "ELF32") + " " +
+         (f.codec().order() == ByteOrder::big ? "big-endian" : "little-endian");
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+  return out;
+}
+
+std::string or_none(const std::optional<std::string>& s) { return s ? *s : "(none)"; }
+
+void print_text(const elf::ElfFile& f, const elf::DynamicInfo& info) {
+  std::printf("%s:\n", f.path().c_str());
+  std::printf("  %-14s %s, %s\n", "type:", std::string(elf::file_kind_name(info.kind)).c_str(),
+              describe_format(f).c_str());
+  if (!info.dynamic) {
+    std::printf("  not dynamic\n");
+    return;
+  }
+  std::printf("  %-14s %s\n", "interpreter:", or_none(info.interpreter).c_str());
+  std::printf("  %-14s %s\n", "soname:", or_none(info.soname).c_str());
+  if (info.needed.empty()) std::printf("  %-14s (none)\n", "needed:");
+  for (size_t i = 0; i < info.needed.size(); ++i)
+    std::printf("  %-14s %s\n", i == 0 ? "needed:" : "", info.needed[i].c_str());
+  std::printf("  %-14s %s\n", "rpath:", or_none(info.rpath).c_str());
+  std::printf("  %-14s %s\n", "runpath:", or_none(info.runpath).c_str());
+  std::printf("  %-14s %s\n", "flags:", info.flags ? join(elf::dt_flags_names(*info.flags), " ").c_str() : "(none)");
+  std::printf("  %-14s %s\n", "flags_1:", info.flags_1 ? join(elf::dt_flags_1_names(*info.flags_1), " ").c_str() : "(none)");
+  if (info.version_needs.empty()) std::printf("  %-14s (none)\n", "version needs:");
+  for (size_t i = 0; i < info.version_needs.size(); ++i) {
+    std::vector<std::string> names;
+    for (const auto& v : info.version_needs[i].versions) names.push_back(v.name);
+    std::printf("  %-14s %s: %s\n", i == 0 ? "version needs:" : "", info.version_needs[i].file.c_str(),
+                join(names, ", ").c_str());
+  }
+}
+
+std::string json_opt(const std::optional<std::string>& s) { return s ? json_quote(*s) : "null"; }
+
+std::string json_list(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + json_quote(v[i]);
+  return out + "]";
+}
+
+std::string to_json(const elf::ElfFile& f, const elf::DynamicInfo& info) {
+  std::string o = "  {\n";
+  auto field = [&](const char* k, const std::string& v, bool last = false) {
+    o += std::string("    \"") + k + "\": " + v + (last ? "\n" : ",\n");
+  };
+  field("file", json_quote(f.path()));
+  field("format", "\"elf\"");
+  field("class", f.is64() ? "64" : "32");
+  field("byte_order", f.codec().order() == ByteOrder::big ? "\"big\"" : "\"little\"");
+  field("machine", json_quote(elf::machine_name(f.machine())));
+  field("type", json_quote(kind_key(info.kind)));
+  field("dynamic", info.dynamic ? "true" : "false");
+  field("interpreter", json_opt(info.interpreter));
+  field("soname", json_opt(info.soname));
+  field("needed", json_list(info.needed));
+  field("rpath", json_opt(info.rpath));
+  field("runpath", json_opt(info.runpath));
+  field("flags", info.flags ? json_list(elf::dt_flags_names(*info.flags)) : "[]");
+  field("flags_1", info.flags_1 ? json_list(elf::dt_flags_1_names(*info.flags_1)) : "[]");
+  std::string needs = "[";
+  for (size_t i = 0; i < info.version_needs.size(); ++i) {
+    std::vector<std::string> names;
+    for (const auto& v : info.version_needs[i].versions) names.push_back(v.name);
+    needs += (i ? ", " : "") + std::string("{\"file\": ") + json_quote(info.version_needs[i].file) +
+             ", \"versions\": " + json_list(names) + "}";
+  }
+  field("version_needs", needs + "]", true);
+  return o + "  }";
+}
+
+}  // namespace
+
+int run_readdyn(int argc, char** argv) {
+  CLI::App app{"Print what the dynamic loader sees of each file: its type, interpreter, SONAME, "
+               "NEEDED entries in order, RPATH and RUNPATH, FLAGS and FLAGS_1, and version needs.",
+               "linkbox readdyn"};
+  std::vector<std::string> files;
+  bool json = false;
+  app.add_option("FILE", files, "ELF files to read")->required();
+  app.add_flag("--json", json, "print a JSON array with one object per file (stable schema, see readdyn(1))");
+  CLI11_PARSE(app, argc, argv);
+
+  int status = 0;
+  std::vector<std::string> objects;
+  for (const auto& file : files) {
+    auto in = load_elf(file);
+    Expected<elf::DynamicInfo> info = in ? elf::read_dynamic_info(in->elf) : Expected<elf::DynamicInfo>(in.error());
+    if (!info) {
+      Diagnostics::error(info.error());
+      if (json) objects.push_back("  {\"file\": " + json_quote(file) + ", \"error\": " + json_quote(info.error().message) + "}");
+      status = 1;
+      continue;
+    }
+    if (json) objects.push_back(to_json(in->elf, *info));
+    else print_text(in->elf, *info);
+  }
+  if (json) {
+    std::printf("[\n");
+    for (size_t i = 0; i < objects.size(); ++i) std::printf("%s%s\n", objects[i].c_str(), i + 1 < objects.size() ? "," : "");
+    std::printf("]\n");
+  }
+  return status;
+}
+
+}  // namespace linkbox::tools
