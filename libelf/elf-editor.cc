@@ -125,7 +125,7 @@ std::optional<uint64_t> find_string(const std::vector<uint8_t>& table, const std
 
 }  // namespace
 
-Expected<ElfEditor::StringPlan> ElfEditor::place_strings() {
+Expected<ElfEditor::StringPlan> ElfEditor::place_strings(bool clobber_replaced) {
   StringPlan plan;
   plan.entry_offsets.assign(dynamic_.size(), 0);
   plan.field_offsets.assign(string_fields_.size(), 0);
@@ -204,6 +204,17 @@ Expected<ElfEditor::StringPlan> ElfEditor::place_strings() {
         // The bytes are now this request's, and must not be reused.
         refs.push_back({b, e});
         continue;
+      }
+    }
+    if (clobber_replaced && r.original) {
+      auto old = strings->at(*r.original);
+      uint64_t b = *r.original, e = b + (old ? old->size() : 0);
+      int owners = 0;
+      for (const auto& ref : refs)
+        if (ref.begin <= e && b <= ref.end) ++owners;
+      if (old && owners <= 1 && b < plan.original_size) {
+        std::memset(plan.table.data() + b, 'X', old->size());
+        plan.changed = true;
       }
     }
     auto same = std::find_if(appended.begin(), appended.end(),

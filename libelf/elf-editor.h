@@ -36,6 +36,10 @@ struct EditOptions {
   uint64_t page_size = 0;
   // Print what the relayout does on stderr.
   bool debug = false;
+  // Overwrite a replaced string that nothing else uses with 'X' bytes, as
+  // patchelf does, so an old value (a build path, say) no longer appears in
+  // the file.
+  bool clobber_replaced_strings = false;
 };
 
 class ElfEditor {
@@ -62,6 +66,12 @@ class ElfEditor {
   // Sets the .gnu.version entry of every dynamic symbol called `name` to
   // VER_NDX_GLOBAL. Returns how many were changed.
   Expected<int> clear_symbol_version(const std::string& name);
+
+  // Renames dynamic symbols (old name -> new name). Because the GNU hash
+  // table orders symbols by hash bucket, the renamed table is re-sorted, and
+  // .gnu.version, the hash tables and every dynamic relocation's symbol index
+  // follow. Names with a version ("foo@V") are refused by the caller.
+  Status rename_dynamic_symbols(const std::map<std::string, std::string>& renames);
 
   // --- Header fields
   void set_os_abi(uint8_t abi) { os_abi_ = abi; }
@@ -91,7 +101,7 @@ class ElfEditor {
   struct Layout;
 
   Status load();
-  Expected<StringPlan> place_strings();
+  Expected<StringPlan> place_strings(bool clobber_replaced);
   Error error(std::string message) const { return file_->error(std::move(message)); }
 
   const ElfFile* file_ = nullptr;
@@ -102,6 +112,7 @@ class ElfEditor {
   std::vector<Dyn> original_dynamic_;
   std::vector<StringField> string_fields_;
   std::vector<std::pair<uint64_t, uint16_t>> versym_edits_;  // file offset, new value
+  std::map<uint32_t, std::string> renamed_symbols_;  // dynsym index -> new name
   std::optional<uint8_t> os_abi_;
   std::optional<bool> execstack_;
   std::optional<std::pair<std::string, std::vector<uint8_t>>> note_section_;

@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "libelf/elf-editor.h"
+#include "libelf/elf-rehash.h"
 
 namespace linkbox::elf {
 namespace {
@@ -209,7 +210,7 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
   std::optional<StringPlan> plan;
   uint64_t strtab_offset = 0;
   if (has_dynamic_) {
-    auto p = place_strings();
+    auto p = place_strings(options.clobber_replaced_strings);
     if (!p) return p.error();
     plan = std::move(*p);
     auto off = f.dynamic_strings_offset();
@@ -221,6 +222,7 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
       c.put<uint32_t>(out.data() + at, static_cast<uint32_t>(plan->field_offsets[i]));
     }
   }
+  if (!renamed_symbols_.empty()) LINKBOX_TRY(rehash_dynamic_symbols(out, f, renamed_symbols_));
   bool strtab_grows = plan && plan->table.size() > plan->original_size;
   if (plan && plan->changed && !strtab_grows)
     std::memcpy(out.data() + strtab_offset, plan->table.data(), plan->table.size());
