@@ -387,7 +387,11 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
     for (const Phdr& p : ph)
       if (p.type == PT_LOAD) max_vend = std::max(max_vend, p.vaddr + p.memsz);
     L.base_vaddr = align_up(max_vend, L.page) + L.base_offset % L.page;
-    uint64_t cursor = 0;
+    // The segment opens with a few bytes of padding so that no other program
+    // header (PT_INTERP, PT_NOTE) starts at the same offset: llvm-objcopy
+    // treats the lower-numbered of two segments at one offset as the parent
+    // and would then lay the new PT_LOAD out without its page alignment.
+    uint64_t cursor = c.word_size();
     for (auto& cl : L.clusters) {
       if (!cl.moving) continue;
       cl.new_size = cl.end - cl.offset;
