@@ -301,11 +301,25 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
   };
   bool note_added = note_section_.has_value();
   // Grow the program header table in place, moving what follows it.
+  // A last segment without .bss, writable and not executable (typically one
+  // an earlier edit added) can simply grow: no new program header is needed.
+  std::optional<size_t> grow_load;
+  {
+    uint64_t file_end = 0;
+    for (const Phdr& p : ph) file_end = std::max(file_end, p.offset + p.filesz);
+    std::optional<size_t> last;
+    for (size_t i = 0; i < ph.size(); ++i)
+      if (ph[i].type == PT_LOAD && (!last || ph[i].vaddr > ph[*last].vaddr)) last = i;
+    if (last && ph[*last].filesz == ph[*last].memsz && (ph[*last].flags & PF_W) &&
+        !(ph[*last].flags & PF_X) && ph[*last].offset + ph[*last].filesz == file_end &&
+        ph[*last].offset > eh.phoff)
+      grow_load = last;
+  }
   uint64_t old_phnum = ph.size();
   uint64_t new_phnum = old_phnum;
   for (int round = 0; round < 8; ++round) {
-    new_phnum = old_phnum + ((any_moving() || note_added) ? 1 : 0) + (add_gnu_stack ? 1 : 0) +
-                (note_added ? 1 : 0);
+    bool new_load = (any_moving() || note_added) && !grow_load;
+    new_phnum = old_phnum + (new_load ? 1 : 0) + (add_gnu_stack ? 1 : 0) + (note_added ? 1 : 0);
     if (new_phnum == old_phnum) break;
     uint64_t old_end = eh.phoff + old_phnum * c.phdr_size();
     uint64_t new_end = eh.phoff + new_phnum * c.phdr_size();
@@ -387,11 +401,17 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
     for (const Phdr& p : ph)
       if (p.type == PT_LOAD) max_vend = std::max(max_vend, p.vaddr + p.memsz);
     L.base_vaddr = align_up(max_vend, L.page) + L.base_offset % L.page;
+    if (grow_load) {
+      const Phdr& g = ph[*grow_load];
+      L.base_offset = align_up(g.offset + g.filesz, 16);
+      L.base_vaddr = g.vaddr + (L.base_offset - g.offset);
+      if (base != loaded_end) return error("cannot grow the last segment: unknown bytes follow it");
+    }
     // The segment opens with a few bytes of padding so that no other program
     // header (PT_INTERP, PT_NOTE) starts at the same offset: llvm-objcopy
     // treats the lower-numbered of two segments at one offset as the parent
     // and would then lay the new PT_LOAD out without its page alignment.
-    uint64_t cursor = c.word_size();
+    uint64_t cursor = grow_load ? 0 : c.word_size();
     for (auto& cl : L.clusters) {
       if (!cl.moving) continue;
       cl.new_size = cl.end - cl.offset;
@@ -479,6 +499,10 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
       out.insert(out.end(), tail_data[k].begin(), tail_data[k].end());
     }
 
+    if (grow_load) {
+      Phdr& g = ph[*grow_load];
+      g.filesz = g.memsz = L.base_offset + L.size - g.offset;
+    }
     Phdr load;
     load.type = PT_LOAD;
     load.flags = PF_R | PF_W;
@@ -487,7 +511,7 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
     load.filesz = load.memsz = L.size;
     load.align = L.page;
     auto last_load = std::find_if(ph.rbegin(), ph.rend(), [](const Phdr& p) { return p.type == PT_LOAD; });
-    ph.insert(last_load.base(), load);
+    if (!grow_load) ph.insert(last_load.base(), load);
     if (note_added) {
       Phdr note;
       note.type = PT_NOTE;
