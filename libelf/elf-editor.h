@@ -101,6 +101,7 @@ class ElfEditor {
   struct Layout;
 
   Status load();
+  Status check_edit_is_possible() const;
   Expected<StringPlan> place_strings(bool clobber_replaced);
   Error error(std::string message) const { return file_->error(std::move(message)); }
 

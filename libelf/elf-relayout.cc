@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "libelf/elf-editor.h"
+#include "libelf/dynamic-info.h"
 #include "libelf/elf-rehash.h"
 
 namespace linkbox::elf {
@@ -182,12 +183,29 @@ struct ElfEditor::Layout {
   }
 };
 
+// Edits that produce a file the loader or startup code is known to reject.
+Status ElfEditor::check_edit_is_possible() const {
+  auto info = read_dynamic_info(*file_);
+  if (!info) return info.error();
+  if (info->kind == FileKind::static_pie) {
+    bool had_path = info->rpath || info->runpath;
+    bool has_path = std::any_of(dynamic_.begin(), dynamic_.end(),
+                                [](const DynamicEntry& e) { return e.tag == DT_RPATH || e.tag == DT_RUNPATH; });
+    // glibc's static-pie startup (_dl_relocate_static_pie) asserts that there
+    // is neither; the program would abort before main.
+    if (has_path && !had_path)
+      return error("is a static-pie executable: glibc's static-pie startup aborts on DT_RPATH or DT_RUNPATH, so none is added");
+  }
+  return {};
+}
+
 Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOptions& options) {
   const ElfFile& f = *file_;
   const Codec& c = f.codec();
   auto log = [&](const std::string& m) {
     if (options.debug) std::fprintf(stderr, "linkbox: debug: %s\n", m.c_str());
   };
+  LINKBOX_TRY(check_edit_is_possible());
   std::vector<uint8_t> out(f.bytes().begin(), f.bytes().end());
   Ehdr eh = f.header();
   std::vector<Phdr> ph = f.segments();

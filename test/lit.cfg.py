@@ -9,7 +9,7 @@ import lit.formats
 config.name = "linkbox"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".test", ".s", ".c", ".yaml"]
-config.excludes = ["Inputs", "fuzz", "corpus", "lit.cfg.py", "lit.site.cfg.py.in"]
+config.excludes = ["Inputs", "bench", "fuzz", "corpus", "lit.cfg.py", "lit.site.cfg.py.in"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.linkbox_bin_dir, "test")
 

@@ -1,0 +1,93 @@
+# Shared helpers for the corpus acceptance scripts (read-parity.py, edit-safety.py).
+# The corpus is every regular ELF file (not a symlink) under the system directories, deduplicated by
+# realpath; ELF is recognised by its first four bytes, the type by e_type.
+import os
+import re
+import subprocess
+
+DEFAULT_ROOTS = ["/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu"]
+LINKBOX = os.environ.get("LINKBOX", "/work/main/build/linkbox")
+READELF = os.environ.get("LLVM_READELF", "llvm-readelf")
+
+ET_NAMES = {0: "ET_NONE", 1: "ET_REL", 2: "ET_EXEC", 3: "ET_DYN", 4: "ET_CORE"}
+
+
+def elf_type(path):
+    """e_type of an ELF file, or None if the file is not ELF (or unreadable)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(18)
+    except OSError:
+        return None
+    if len(head) < 18 or head[:4] != b"\x7fELF":
+        return None
+    order = "little" if head[5] == 1 else "big"
+    return int.from_bytes(head[16:18], order)
+
+
+def enumerate_corpus(roots=DEFAULT_ROOTS):
+    """Returns (files, skipped): files is a sorted list of (path, e_type) for ET_EXEC/ET_DYN,
+    skipped maps a type name to the list of other ELF files."""
+    seen = set()
+    files, skipped = [], {}
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                if os.path.islink(path) or not os.path.isfile(path):
+                    continue
+                real = os.path.realpath(path)
+                if real in seen:
+                    continue
+                seen.add(real)
+                t = elf_type(path)
+                if t is None:
+                    continue
+                if t in (2, 3):
+                    files.append((path, t))
+                else:
+                    skipped.setdefault(ET_NAMES.get(t, "type %#x" % t), []).append(path)
+    return files, skipped
+
+
+# llvm-readelf -d / -l parsing ---------------------------------------------------------------------
+
+_DYN_RE = re.compile(r"^\s*0x[0-9a-fA-F]+\s+\((NEEDED|SONAME|RUNPATH|RPATH)\)\s+(.*)$")
+_DYN_VALUE_RE = re.compile(r"^(?:Shared library|Library soname|Library runpath|Library rpath): \[(.*)\]$")
+_INTERP_RE = re.compile(r"^\s*\[Requesting program interpreter: (.*)\]$")
+
+
+def parse_readelf(stdout):
+    """Fields of `llvm-readelf -d -l --wide` output: lists, in file order."""
+    out = {"NEEDED": [], "SONAME": [], "RUNPATH": [], "RPATH": [], "INTERP": []}
+    for line in stdout.splitlines():
+        m = _INTERP_RE.match(line)
+        if m:
+            out["INTERP"].append(m.group(1))
+            continue
+        m = _DYN_RE.match(line)
+        if m:
+            v = _DYN_VALUE_RE.match(m.group(2).strip())
+            out[m.group(1)].append(v.group(1) if v else "<unparsed: %s>" % m.group(2).strip())
+    return out
+
+
+def readelf_diagnostics(stderr, path):
+    """The warning/error lines of llvm-readelf's stderr, with the file name taken out so that the
+    diagnostics of two copies of a file compare equal."""
+    lines = []
+    for line in stderr.splitlines():
+        if "warning" in line.lower() or "error" in line.lower():
+            lines.append(line.replace("'%s'" % path, "'FILE'").replace(path, "FILE"))
+    return lines
+
+
+def normalise_numbers(line):
+    """A diagnostic with offsets/addresses/sizes/indices blanked, so the same complaint about a moved
+    section is recognised after an edit."""
+    return re.sub(r"\b(0x[0-9a-fA-F]+|\d+)\b", "N", line)
+
+
+def run(cmd, timeout=600, **kw):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, **kw)
