@@ -82,6 +82,10 @@ class ElfEditor {
   // PT_NOTE. An existing section of that name is replaced.
   void set_note_section(const std::string& section, std::vector<uint8_t> contents);
 
+  // Removes an SHT_NOTE section and the program headers that cover exactly it
+  // (a resolution-cache note an rpath or needed edit made stale).
+  void remove_note_section(const std::string& section) { remove_note_ = section; }
+
   // The new file image, or nullopt when nothing changed.
   Expected<std::optional<std::vector<uint8_t>>> finish(const EditOptions& options);
 
@@ -117,6 +121,7 @@ class ElfEditor {
   std::optional<uint8_t> os_abi_;
   std::optional<bool> execstack_;
   std::optional<std::pair<std::string, std::vector<uint8_t>>> note_section_;
+  std::optional<std::string> remove_note_;
 };
 
 // Structural checks on an edited file: headers in bounds, loadable segments

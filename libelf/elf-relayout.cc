@@ -211,6 +211,48 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
   std::vector<Phdr> ph = f.segments();
   std::vector<Section> sh = f.sections();
 
+  // A note section being removed: its bytes are zeroed (so nothing it named
+  // stays in the file), and its own PT_NOTE and PT_LOAD go.
+  if (remove_note_) {
+    for (size_t i = 0; i < sh.size(); ++i) {
+      if (sh[i].name != *remove_note_ || sh[i].hdr.type != SHT_NOTE) continue;
+      if (i == eh.shstrndx) return error("cannot remove " + *remove_note_ + ": it is the section name table");
+      const Shdr h = sh[i].hdr;
+      if (in_bounds(h.offset, h.size, out.size())) std::memset(out.data() + h.offset, 0, h.size);
+      ph.erase(std::remove_if(ph.begin(), ph.end(), [&](const Phdr& p) {
+                 return (p.type == PT_NOTE || p.type == PT_LOAD) && p.offset == h.offset && p.filesz == h.size;
+               }),
+               ph.end());
+      // The last section header can go; one in the middle becomes inactive
+      // (SHT_NULL), so no section index elsewhere needs renumbering.
+      if (i + 1 == sh.size()) sh.pop_back();
+      else sh[i].hdr = Shdr{}, sh[i].name.clear();
+      log("removed the note section " + *remove_note_);
+      break;
+    }
+  }
+
+  // A new note section needs its name in the section name table.
+  std::vector<uint8_t> new_shstrtab;
+  uint32_t note_name_offset = 0;
+  bool note_replaces_section = false;
+  if (note_section_ && !sh.empty()) {
+    for (const Section& x : sh)
+      if (x.name == note_section_->first) {
+        note_replaces_section = true;
+        note_name_offset = x.hdr.name;
+      }
+    if (!note_replaces_section) {
+      if (eh.shstrndx >= f.sections().size()) return error("has no section name table");
+      auto data = f.section_data(f.sections()[eh.shstrndx]);
+      if (!data) return data.error();
+      new_shstrtab.assign(data->begin(), data->end());
+      note_name_offset = static_cast<uint32_t>(new_shstrtab.size());
+      new_shstrtab.insert(new_shstrtab.end(), note_section_->first.begin(), note_section_->first.end());
+      new_shstrtab.push_back(0);
+    }
+  }
+
   // Header fields and fixed-size tables change in place.
   if (os_abi_) eh.ident[EI_OSABI] = *os_abi_;
   for (auto [off, value] : versym_edits_) c.put<uint16_t>(out.data() + off, value);
@@ -397,10 +439,13 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
       tail.push_back(i);
       cover(h.offset, h.size);
     }
-    if (eh.shoff >= loaded_end) cover(eh.shoff, sh.size() * c.shdr_size());
+    if (eh.shoff >= loaded_end) cover(eh.shoff, f.sections().size() * c.shdr_size());
     bool unknown_tail = false;
     for (size_t i = 0; i < covered.size() && !unknown_tail; ++i)
-      unknown_tail = !covered[i] && out[loaded_end + i] != 0;
+      if (!covered[i] && out[loaded_end + i] != 0) {
+        unknown_tail = true;
+        log("bytes at " + hex(loaded_end + i) + " after the loaded segments belong to no section");
+      }
     uint64_t base = loaded_end;
     if (unknown_tail) {
       // Bytes that no header describes (an appended payload, say) stay where
@@ -411,9 +456,16 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
     std::sort(tail.begin(), tail.end(),
               [&](size_t a, size_t b) { return sh[a].hdr.offset < sh[b].hdr.offset; });
     std::vector<std::vector<uint8_t>> tail_data;
-    for (size_t i : tail)
+    for (size_t i : tail) {
+      if (i == eh.shstrndx && !new_shstrtab.empty()) {
+        tail_data.push_back(std::move(new_shstrtab));
+        new_shstrtab.clear();
+        sh[i].hdr.size = tail_data.back().size();
+        continue;
+      }
       tail_data.emplace_back(f.bytes().begin() + sh[i].hdr.offset,
                              f.bytes().begin() + sh[i].hdr.offset + sh[i].hdr.size);
+    }
     L.base_offset = align_up(base, 16);
     uint64_t max_vend = 0;
     for (const Phdr& p : ph)
@@ -450,7 +502,7 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
     L.size = std::max<uint64_t>(cursor, 1);
     if (!c.is64() && L.base_vaddr + L.size > 0xffffffffull)
       return error("no address space left for a new segment in a 32-bit file");
-    log("new PT_LOAD at offset " + hex(L.base_offset) + ", address " + hex(L.base_vaddr) +
+    log(std::string(grow_load ? "growing the last PT_LOAD" : "new PT_LOAD") + " at offset " + hex(L.base_offset) + ", address " + hex(L.base_vaddr) +
         ", size " + hex(L.size));
 
     // Fix addresses in the dynamic array, then build the moved bytes.
@@ -601,20 +653,11 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
     ph.push_back(stack);
   }
 
-  // A new note section: its name in .shstrtab, and its header.
-  std::vector<uint8_t> new_shstrtab;
+  // A new note section's header.
   if (note_added && !sh.empty()) {
-    const Section* names = eh.shstrndx < sh.size() ? &sh[eh.shstrndx] : nullptr;
-    if (!names) return error("has no section name table");
-    auto data = f.section_data(*names);
-    if (!data) return data.error();
-    new_shstrtab.assign(data->begin(), data->end());
-    uint32_t name_off = static_cast<uint32_t>(new_shstrtab.size());
-    new_shstrtab.insert(new_shstrtab.end(), note_section_->first.begin(), note_section_->first.end());
-    new_shstrtab.push_back(0);
     Section s;
     s.name = note_section_->first;
-    s.hdr.name = name_off;
+    s.hdr.name = note_name_offset;
     s.hdr.type = SHT_NOTE;
     s.hdr.flags = SHF_ALLOC;
     for (const Phdr& p : ph)
@@ -624,11 +667,8 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
         s.hdr.size = p.filesz;
       }
     s.hdr.addralign = 4;
-    // Replace a section of the same name, else add one.
     auto same = std::find_if(sh.begin(), sh.end(), [&](const Section& x) { return x.name == s.name; });
     if (same != sh.end()) {
-      s.hdr.name = same->hdr.name;
-      new_shstrtab.resize(data->size());
       *same = s;
     } else {
       s.index = static_cast<uint32_t>(sh.size());
@@ -640,6 +680,8 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
   uint64_t pt_phdr_size = ph.size() * c.phdr_size();
   for (Phdr& p : ph)
     if (p.type == PT_PHDR) p.filesz = p.memsz = pt_phdr_size;
+  for (size_t i = ph.size(); i < eh.phnum; ++i)  // headers that were removed
+    std::memset(out.data() + eh.phoff + i * c.phdr_size(), 0, c.phdr_size());
   eh.phnum = static_cast<uint16_t>(ph.size());
   for (size_t i = 0; i < ph.size(); ++i) c.write_phdr(out.data() + eh.phoff + i * c.phdr_size(), ph[i]);
 

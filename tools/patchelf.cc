@@ -304,6 +304,7 @@ class Patcher {
     for (const auto& sym : o_.clear_symbol_version) clear_symbol_version(sym);
     if (o_.no_default_lib) no_default_lib();
     if (o_.add_debug_tag) add_debug_tag();
+    drop_stale_cache();
     if (o_.build_resolution_cache) build_resolution_cache();
     if (!o_.rename_symbols.empty()) rename_symbols();
     commit();
@@ -529,8 +530,15 @@ class Patcher {
     dyn().insert(dyn().begin(), elf::DynamicEntry{DT_DEBUG, 0, std::nullopt, std::nullopt});
   }
 
+  // An rpath or needed edit makes an existing resolution cache stale: it goes.
+  void drop_stale_cache() {
+    if (cache_invalidated_ && in_->elf.find_section(elf::kResolutionCacheSection))
+      editor_->remove_note_section(elf::kResolutionCacheSection);
+  }
+
   void build_resolution_cache() {
-    const elf::Section* existing = in_->elf.find_section(elf::kResolutionCacheSection);
+    const elf::Section* existing =
+        cache_invalidated_ ? nullptr : in_->elf.find_section(elf::kResolutionCacheSection);
     if (!editor_->has_dynamic()) {
       if (existing) fail("--build-resolution-cache: a resolution cache note is already present; rebuild from an unpatched binary");
       std::fprintf(stderr, "warning: --build-resolution-cache: no dynamic section (statically linked?); no cache written\n");
@@ -576,8 +584,6 @@ class Patcher {
   }
 
   void commit() {
-    if (cache_invalidated_ && in_->elf.find_section(elf::kResolutionCacheSection))
-      fail(path_ + ": removing an existing resolution cache note is not supported yet; edit an unpatched binary");
     elf::EditOptions options;
     options.page_size = o_.page_size;
     options.debug = o_.debug;

@@ -22,6 +22,7 @@ inline unsigned touch(std::span<const uint8_t> bytes) {
 inline unsigned touch(std::string_view s) {
   return touch(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
 }
+inline unsigned touch(const std::string& s) { return touch(std::string_view(s)); }
 inline unsigned touch(const std::optional<std::string>& s) { return s ? touch(*s) : 0; }
 
 // Keeps a computed value alive so the optimiser cannot drop the reads.
