@@ -21,7 +21,7 @@ int run_addneeded(int argc, char** argv) {
   app.add_option("-o,--output", output, "write the result to this file instead of editing FILE");
   app.add_option("--page-size", page_size, "alignment of a segment added to the file (default: the machine's largest page)");
   app.add_flag("--debug", debug, "explain what the edit does");
-  CLI11_PARSE(app, argc, argv);
+  if (int status = parse_command_line(app, argc, argv); status >= 0) return status;
 
   auto in = load_elf(file);
   if (!in) {

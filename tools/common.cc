@@ -1,5 +1,9 @@
 #include "tools/common.h"
 
+#include <CLI/CLI.hpp>
+
+#include "libformat/diagnostics.h"
+
 #include "libformat/file-type.h"
 #include "libformat/output-file.h"
 
@@ -32,7 +36,6 @@ Status commit_edit(const LoadedElf& input, elf::ElfEditor& editor, const std::st
   auto check = [&](std::span<const uint8_t> bytes) -> Status {
     auto reread = elf::ElfFile::parse(target, bytes);
     if (!reread) return make_error(target, "the edited file does not re-read: " + reread.error().message);
-    if (getenv("LINKBOX_SKIP_CHECK")) return {};
     if (Status s = elf::validate_layout(*reread); !s)
       return make_error(target, "the edited file failed its check: " + s.error().message);
     if (Status s = elf::verify_edit(editor, *reread); !s)
@@ -51,9 +54,28 @@ Expected<uint64_t> parse_page_size(const std::string& text) {
   } catch (...) {
     v = 0;
   }
-  if (v == 0 || (v & (v - 1)) != 0)
-    return make_error("", "invalid page size '" + text + "': expected a power of two");
+  if (v < 4096 || (v & (v - 1)) != 0)
+    return make_error("", "invalid page size '" + text + "': expected a power of two of at least 4096");
   return v;
+}
+
+int parse_command_line(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::string command = app.get_name();
+    if (command.rfind("linkbox ", 0) == 0) command = command.substr(8);
+    Diagnostics::error(command, e.what());
+    std::fprintf(stderr, "Run '%s --help' for the options.\n", app.get_name().c_str());
+    return 2;
+  }
+  return -1;
 }
 
 }  // namespace linkbox::tools

@@ -26,7 +26,21 @@ Expected<LoadedElf> load_elf(const std::string& path);
 Status commit_edit(const LoadedElf& input, elf::ElfEditor& editor, const std::string& output,
                    const elf::EditOptions& options);
 
-// Parses a page size given on a command line: a power of two, decimal or 0x hex.
+// Parses a page size given on a command line: a power of two of at least
+// 4096 (no Linux kernel maps smaller pages), decimal or 0x hex.
 Expected<uint64_t> parse_page_size(const std::string& text);
+
+}  // namespace linkbox::tools
+
+namespace CLI {
+class App;
+}
+
+namespace linkbox::tools {
+
+// Parses a subcommand's command line with CLI11. Returns -1 to go on, or the
+// exit status: 0 after --help, 2 after a usage error, which is reported as
+// "linkbox: error: COMMAND: what".
+int parse_command_line(CLI::App& app, int argc, char** argv);
 
 }  // namespace linkbox::tools

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "libformat/diagnostics.h"
+#include "tools/common.h"
 #include "tools/tools.h"
 
 namespace linkbox::tools {
@@ -19,7 +20,7 @@ int run_install_links(int argc, char** argv) {
   app.add_option("DIR", dir, "directory to create the links in (created if missing)")->required();
   app.add_flag("-f,--force", force, "replace existing files of the same names");
   app.add_option("--target", target, "what the links point to (default: this linkbox binary)");
-  CLI11_PARSE(app, argc, argv);
+  if (int status = parse_command_line(app, argc, argv); status >= 0) return status;
 
   namespace fs = std::filesystem;
   std::error_code ec;

@@ -162,6 +162,10 @@ bool parse(int argc, char** argv, Options& o, int* status) {
     else if (a == "--page-size") {
       long v = std::atol(value().c_str());
       if (v <= 0) fail("invalid argument to --page-size");
+      // patchelf accepts any positive size; one below the kernel's 4096-byte
+      // pages produces a file that cannot be loaded, so linkbox refuses it.
+      if (v < 4096 || (v & (v - 1)) != 0)
+        fail("invalid argument to --page-size: " + std::to_string(v) + " is not a power of two of at least 4096");
       o.page_size = static_cast<uint64_t>(v);
     }
     else if (a == "--print-interpreter") o.print_interpreter = true;

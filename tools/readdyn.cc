@@ -112,8 +112,8 @@ int run_readdyn(int argc, char** argv) {
   std::vector<std::string> files;
   bool json = false;
   app.add_option("FILE", files, "ELF files to read")->required();
-  app.add_flag("--json", json, "print a JSON array with one object per file (stable schema, see readdyn(1))");
-  CLI11_PARSE(app, argc, argv);
+  app.add_flag("--json", json, "print a JSON array with one object per file (stable schema, see linkbox-readdyn(1))");
+  if (int status = parse_command_line(app, argc, argv); status >= 0) return status;
 
   int status = 0;
   std::vector<std::string> objects;
