@@ -4,6 +4,7 @@
 #include <string>
 
 #include "libelf/dynamic-info.h"
+#include "libelf/plt-decoder.h"
 #include "libformat/diagnostics.h"
 #include "libformat/json.h"
 #include "tools/common.h"
@@ -103,6 +104,28 @@ std::string to_json(const elf::ElfFile& f, const elf::DynamicInfo& info) {
   return o + "  }";
 }
 
+std::string address_text(const elf::ElfFile& f, uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, f.is64() ? "0x%016llx" : "0x%08llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+void print_plt_text(const elf::ElfFile& f, const std::vector<elf::PltEntry>& plt) {
+  std::printf("%s:\n", f.path().c_str());
+  if (plt.empty()) std::printf("  no PLT entries\n");
+  for (const auto& e : plt)
+    std::printf("  %s  %-9s %s@plt\n", address_text(f, e.address).c_str(), e.section.c_str(), e.target.c_str());
+}
+
+std::string plt_json(const elf::ElfFile& f, const std::vector<elf::PltEntry>& plt) {
+  std::string o = "  {\n    \"file\": " + json_quote(f.path()) + ",\n    \"plt\": [";
+  for (size_t i = 0; i < plt.size(); ++i)
+    o += std::string(i ? "," : "") + "\n      {\"address\": " + json_quote(address_text(f, plt[i].address)) +
+         ", \"section\": " + json_quote(plt[i].section) + ", \"got_slot\": " +
+         json_quote(address_text(f, plt[i].got_slot)) + ", \"name\": " + json_quote(plt[i].target + "@plt") + "}";
+  return o + (plt.empty() ? "]\n  }" : "\n    ]\n  }");
+}
+
 }  // namespace
 
 int run_readdyn(int argc, char** argv) {
@@ -110,8 +133,9 @@ int run_readdyn(int argc, char** argv) {
                "NEEDED entries in order, RPATH and RUNPATH, FLAGS and FLAGS_1, and version needs.",
                "linkbox readdyn"};
   std::vector<std::string> files;
-  bool json = false;
+  bool json = false, plt = false;
   app.add_option("FILE", files, "ELF files to read")->required();
+  app.add_flag("--plt", plt, "list every PLT entry (.plt, .plt.sec, .plt.got) with its address and the symbol it reaches");
   app.add_flag("--json", json, "print a JSON array with one object per file (stable schema, see linkbox-readdyn(1))");
   if (int status = parse_command_line(app, argc, argv); status >= 0) return status;
 
@@ -119,6 +143,19 @@ int run_readdyn(int argc, char** argv) {
   std::vector<std::string> objects;
   for (const auto& file : files) {
     auto in = load_elf(file);
+    if (plt) {
+      auto entries = in ? elf::decode_plt(in->elf) : Expected<std::vector<elf::PltEntry>>(in.error());
+      if (!entries) {
+        Diagnostics::error(entries.error());
+        if (json) objects.push_back("  {\"file\": " + json_quote(file) + ", \"error\": " + json_quote(entries.error().message) + "}");
+        status = 1;
+      } else if (json) {
+        objects.push_back(plt_json(in->elf, *entries));
+      } else {
+        print_plt_text(in->elf, *entries);
+      }
+      continue;
+    }
     Expected<elf::DynamicInfo> info = in ? elf::read_dynamic_info(in->elf) : Expected<elf::DynamicInfo>(in.error());
     if (!info) {
       Diagnostics::error(info.error());
