@@ -107,6 +107,11 @@ Expected<std::vector<PltEntry>> decode_plt(const ElfFile& f) {
   uint16_t m = f.machine();
   if (m != EM_X86_64 && m != EM_386 && m != EM_AARCH64)
     return f.error("PLT decoding supports x86-64, i386 and AArch64, not " + std::string(machine_name(m)));
+  // Like objdump, name nothing in a file without dynamic symbols (a static
+  // or static-pie executable's IRELATIVE stubs reach no symbol).
+  auto symbol_count = f.dynamic_symbol_count();
+  if (!symbol_count) return symbol_count.error();
+  if (*symbol_count <= 1) return out;
   auto targets = slot_targets(f);
   if (!targets) return targets.error();
   auto dyn = f.dynamic_entries();
@@ -116,7 +121,9 @@ Expected<std::vector<PltEntry>> decode_plt(const ElfFile& f) {
     if (s.name != ".plt" && s.name != ".plt.sec" && s.name != ".plt.got" && s.name != ".iplt") continue;
     auto data = f.section_data(s);
     if (!data) return data.error();
-    uint64_t entsize = s.hdr.entsize ? s.hdr.entsize : 16;
+    // Linkers leave sh_entsize 0 on some PLTs; the entry sizes are fixed by
+    // the psABIs: 16 bytes, or 8 for a non-IBT .plt.got.
+    uint64_t entsize = s.hdr.entsize ? s.hdr.entsize : (s.name == ".plt.got" && m != EM_AARCH64 ? 8 : 16);
     // The first entry of .plt is PLT0, the lazy resolver's trampoline
     // (32 bytes on AArch64).
     uint64_t first = s.name == ".plt" ? (m == EM_AARCH64 ? 32 : entsize) : 0;
