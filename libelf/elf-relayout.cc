@@ -70,7 +70,8 @@ Expected<std::vector<Region>> collect_regions(const ElfFile& f, const std::vecto
   const Codec& c = f.codec();
   for (const Phdr& p : f.segments()) {
     if (p.type == PT_INTERP) out.push_back({".interp", p.offset, p.filesz, p.vaddr, 1});
-    if (p.type == PT_NOTE) out.push_back({"PT_NOTE", p.offset, p.filesz, p.vaddr, std::max<uint64_t>(p.align, 4)});
+    // Notes are 4- or 8-aligned (gABI); any other p_align is not honoured.
+    if (p.type == PT_NOTE) out.push_back({"PT_NOTE", p.offset, p.filesz, p.vaddr, p.align == 8 ? 8u : 4u});
     if (p.type == PT_DYNAMIC) out.push_back({".dynamic", p.offset, p.filesz, p.vaddr, c.word_size()});
   }
   auto add_table = [&](const char* name, std::optional<uint64_t> addr, uint64_t size,

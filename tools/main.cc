@@ -2,6 +2,8 @@
 // (`ld`, `patchelf`, ...); otherwise its first argument does (`linkbox readdyn`).
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -65,7 +67,25 @@ std::string_view base_name(const char* path) {
 }  // namespace
 }  // namespace linkbox::tools
 
+namespace {
+int dispatch(int argc, char** argv);
+}
+
 int main(int argc, char** argv) {
+  // Bad input is reported as values; an exception reaching here is a bug or
+  // an exhausted machine, and still gets a one-line diagnostic and status 1.
+  try {
+    return dispatch(argc, argv);
+  } catch (const std::bad_alloc&) {
+    linkbox::Diagnostics::error("", "out of memory");
+  } catch (const std::exception& e) {
+    linkbox::Diagnostics::error("", std::string("internal error: ") + e.what());
+  }
+  return 1;
+}
+
+namespace {
+int dispatch(int argc, char** argv) {
   using namespace linkbox::tools;
   std::string_view self = argc > 0 ? base_name(argv[0]) : "linkbox";
   if (const ToolEntry* t = find_tool(self, true)) return t->run(argc, argv);
@@ -90,3 +110,4 @@ int main(int argc, char** argv) {
     linkbox::Diagnostics::error("", "unknown command '" + std::string(command) + "'; run 'linkbox --help'");
   return 2;
 }
+}  // namespace
