@@ -6,12 +6,9 @@
 #include <vector>
 
 #include "libformat/expected.h"
+#include "liblink/link-options.h"
 
 namespace linkbox::link {
-
-struct LinkOptions {
-  std::vector<std::string> arguments;
-};
 
 Status run_link(const LinkOptions& options);
 

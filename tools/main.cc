@@ -18,15 +18,15 @@ namespace linkbox::tools {
 
 const std::vector<ToolEntry>& tool_table() {
   static const std::vector<ToolEntry> table = {
-      {"link", false, true, "link objects into an executable or shared library (GNU ld compatible; not implemented yet)", run_not_yet},
+      {"link", false, true, "link objects into an executable (GNU ld compatible; parses ld's command line, linking itself is not implemented yet)", run_link},
       {"relink", false, true, "relocatable link and ELF/Mach-O object conversion (not implemented yet)", run_not_yet},
       {"readdyn", false, true, "print what the loader sees: interpreter, SONAME, NEEDED, paths, flags", run_readdyn},
       {"addneeded", false, true, "add DT_NEEDED entries to an executable or shared library", run_addneeded},
       {"setinterp", false, true, "print or change the program interpreter (PT_INTERP)", run_setinterp},
       {"ldd", true, true, "list the libraries a program needs without running it (not implemented yet)", run_not_yet},
       {"install-links", false, true, "create the personality symlinks (ld, patchelf, ...) in a directory", run_install_links},
-      {"ld", true, false, "GNU ld personality (not implemented yet)", run_not_yet},
-      {"ld.linkbox", true, false, "GNU ld personality, for clang -fuse-ld=linkbox (not implemented yet)", run_not_yet},
+      {"ld", true, false, "GNU ld personality (command line only; linking not implemented yet)", run_link},
+      {"ld.linkbox", true, false, "GNU ld personality, for clang -fuse-ld=linkbox (linking not implemented yet)", run_link},
       {"patchelf", true, false, "patchelf personality: patchelf 0.19's command line", run_patchelf},
       {"readelf", true, false, "binutils readelf personality (not implemented yet)", run_not_yet},
       {"install_name_tool", true, false, "Apple install_name_tool personality (not implemented yet)", run_not_yet},

@@ -9,6 +9,7 @@ namespace linkbox::tools {
 
 int run_addneeded(int argc, char** argv);
 int run_install_links(int argc, char** argv);
+int run_link(int argc, char** argv);
 int run_patchelf(int argc, char** argv);
 int run_readdyn(int argc, char** argv);
 int run_setinterp(int argc, char** argv);

@@ -1,0 +1,62 @@
+// Everything a link is asked to do, as the ld front end parsed it. The core
+// reads only this struct; it never sees a command line.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace linkbox::link {
+
+// One input in command-line order, with the modifiers in force where it stood.
+struct InputSpec {
+  enum class Kind { file, library, group_start, group_end };
+  Kind kind = Kind::file;
+  std::string name;          // a path, or for -l the library name ("c", ":libc.so.6")
+  bool as_needed = false;
+  bool whole_archive = false;
+  bool static_only = false;  // -Bstatic in force: -l finds only archives
+};
+
+enum class OutputKind { executable, pie, shared, relocatable };
+enum class HashStyle { sysv, gnu, both };
+enum class StripMode { none, debug, all };
+
+struct LinkOptions {
+  std::string output = "a.out";
+  std::string emulation;               // -m
+  std::optional<std::string> entry;    // -e
+  OutputKind kind = OutputKind::executable;
+  bool is_static = false;              // -static: no shared libraries at all
+  bool no_dynamic_linker = false;      // --no-dynamic-linker (static-pie)
+  std::optional<std::string> dynamic_linker;
+  std::optional<HashStyle> hash_style;
+  std::optional<std::string> build_id;  // "fast", "sha1", "md5", "uuid", "0x..." or "none"
+  std::vector<std::string> library_paths;
+  std::vector<InputSpec> inputs;
+  std::vector<std::string> undefined;   // -u
+  std::vector<std::pair<std::string, std::string>> defsyms;
+  std::vector<std::string> rpath;
+  std::vector<std::string> rpath_link;
+  std::optional<std::string> sysroot;
+  bool export_dynamic = false;
+  bool gc_sections = false;
+  bool eh_frame_hdr = false;
+  bool relro = true;
+  bool now = false;
+  bool execstack = false;
+  bool separate_code = true;
+  bool text_relocations_are_errors = true;   // -z text (the default for PIE)
+  StripMode strip = StripMode::none;
+  std::optional<std::string> map_file;  // -Map; "-" means standard output (-M)
+  bool verbose = false;
+  bool fatal_warnings = false;
+  // The GCC/LLVM LTO plugin options, kept so an LTO input can be refused
+  // with a message that names the plugin.
+  std::optional<std::string> plugin;
+  std::vector<std::string> plugin_options;
+};
+
+}  // namespace linkbox::link

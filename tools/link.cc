@@ -1,0 +1,300 @@
+// The GNU ld front end: `linkbox link ...`, and linkbox invoked as `ld` or
+// `ld.linkbox` (gcc -B, clang -fuse-ld=linkbox). It turns ld's command line
+// into a LinkOptions struct and hands it to liblink.
+//
+// ld's syntax: long options take one or two dashes (-pie, --pie) and their
+// value after '=' or as the next argument; single-letter options take their
+// value joined or as the next argument (-lc, -l c); "@file" expands to the
+// arguments in that file. Options that are not implemented yet are refused
+// by name, never ignored.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libformat/diagnostics.h"
+#include "liblink/driver.h"
+#include "liblink/link-options.h"
+#include "tools/tools.h"
+
+#ifndef LINKBOX_VERSION
+#define LINKBOX_VERSION "0.0.0"
+#endif
+
+namespace linkbox::tools {
+namespace {
+
+using link::InputSpec;
+using link::LinkOptions;
+
+struct UsageError {
+  std::string message;
+};
+
+// Splits a response file the way GCC and binutils do: white space separates
+// arguments; quotes group; a backslash escapes the next character.
+std::vector<std::string> split_response_file(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool in_arg = false;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\\' && i + 1 < text.size()) {
+      cur += text[++i];
+      in_arg = true;
+    } else if (quote) {
+      if (c == quote) quote = 0;
+      else cur += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_arg = true;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      if (in_arg) out.push_back(cur);
+      cur.clear();
+      in_arg = false;
+    } else {
+      cur += c;
+      in_arg = true;
+    }
+  }
+  if (in_arg) out.push_back(cur);
+  return out;
+}
+
+void expand_response_files(std::vector<std::string>& args, int depth = 0) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].size() < 2 || args[i][0] != '@') continue;
+    std::ifstream in(args[i].substr(1));
+    if (!in) continue;  // as in ld: an unreadable @name is an ordinary file name
+    if (depth > 20) throw UsageError{"response files nest too deeply: " + args[i]};
+    std::stringstream s;
+    s << in.rdbuf();
+    auto expanded = split_response_file(s.str());
+    expand_response_files(expanded, depth + 1);
+    args.erase(args.begin() + i);
+    args.insert(args.begin() + i, expanded.begin(), expanded.end());
+    i += expanded.size() - (expanded.empty() ? 0 : 1);
+    if (expanded.empty()) --i;
+  }
+}
+
+// Options of the shared-library issue and beyond: known to ld, not done yet.
+bool not_yet(std::string_view name) {
+  static const char* names[] = {
+      "shared", "Bshareable", "soname", "h", "Bsymbolic", "Bsymbolic-functions",
+      "Bsymbolic-non-weak-functions", "dynamic-list", "export-dynamic-symbol",
+      "export-dynamic-symbol-list", "version-script", "retain-symbols-file", "r", "relocatable",
+      "icf", "symbol-ordering-file", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
+      "q", "exclude-libs", "wrap", "defsym-after", "init", "fini", "T", "script", "Ttext",
+      "Tdata", "Tbss", "Ttext-segment", "image-base", "section-start", "compress-debug-sections",
+      "start-lib", "end-lib", "why-extract", "warn-backrefs", "cref", "print-gc-sections",
+      "no-undefined", "allow-shlib-undefined", "no-allow-shlib-undefined", "unresolved-symbols",
+      "enable-new-dtags", "disable-new-dtags", "y", "trace-symbol", "t", "trace", "x",
+      "discard-all", "X", "discard-locals", "discard-none", "allow-multiple-definition",
+      "rosegment", "no-rosegment", "apply-dynamic-relocs", "noinhibit-exec", "O0", "O1", "O2",
+      "undefined-version", "no-undefined-version", "no-ld-generated-unwind-info"};
+  for (const char* n : names)
+    if (name == n) return true;
+  return false;
+}
+
+class LdParser {
+ public:
+  explicit LdParser(std::vector<std::string> args) : args_(std::move(args)) {}
+
+  LinkOptions parse(bool* version_only) {
+    bool saw_input = false, saw_version = false;
+    for (i_ = 0; i_ < args_.size(); ++i_) {
+      const std::string& a = args_[i_];
+      if (a.size() < 2 || a[0] != '-') {
+        add_input(InputSpec::Kind::file, a);
+        saw_input = true;
+        continue;
+      }
+      bool two = a[1] == '-';
+      std::string body = a.substr(two ? 2 : 1);
+      std::optional<std::string> joined;
+      if (auto eq = body.find('='); eq != std::string::npos) {
+        joined = body.substr(eq + 1);
+        body.resize(eq);
+      }
+      if (body == "v" || body == "V" || body == "version") {
+        saw_version = true;
+        continue;
+      }
+      if (handle_long(body, joined)) continue;
+      if (!two && handle_short(a)) {
+        if (a.rfind("-l", 0) == 0) saw_input = true;
+        continue;
+      }
+      if (not_yet(body)) throw UsageError{"option " + a + " is not implemented yet"};
+      throw UsageError{"unknown option: " + a};
+    }
+    for (const auto& in : o_.inputs)
+      if (in.kind == InputSpec::Kind::library) saw_input = true;
+    *version_only = saw_version && !saw_input;
+    if (saw_version) std::printf("linkbox %s (compatible with GNU linkers)\n", LINKBOX_VERSION);
+    if (!state_stack_.empty()) throw UsageError{"--push-state without a matching --pop-state"};
+    return o_;
+  }
+
+ private:
+  std::string value(const std::optional<std::string>& joined, const std::string& opt) {
+    if (joined) return *joined;
+    if (++i_ >= args_.size()) throw UsageError{"option " + opt + " needs an argument"};
+    return args_[i_];
+  }
+
+  void add_input(InputSpec::Kind kind, std::string name) {
+    InputSpec in;
+    in.kind = kind;
+    in.name = std::move(name);
+    in.as_needed = state_.as_needed;
+    in.whole_archive = state_.whole_archive;
+    in.static_only = state_.static_only;
+    o_.inputs.push_back(std::move(in));
+  }
+
+  void z_option(const std::string& k) {
+    if (k == "relro") o_.relro = true;
+    else if (k == "norelro") o_.relro = false;
+    else if (k == "now") o_.now = true;
+    else if (k == "lazy") o_.now = false;
+    else if (k == "execstack") o_.execstack = true;
+    else if (k == "noexecstack") o_.execstack = false;
+    else if (k == "separate-code") o_.separate_code = true;
+    else if (k == "noseparate-code") o_.separate_code = false;
+    else if (k == "text") o_.text_relocations_are_errors = true;
+    else throw UsageError{"-z " + k + " is not implemented yet"};
+  }
+
+  bool handle_long(const std::string& n, const std::optional<std::string>& j) {
+    const std::string opt = "--" + n;
+    if (n == "o" || n == "output") o_.output = value(j, opt);
+    else if (n == "m") o_.emulation = value(j, opt);
+    else if (n == "entry") o_.entry = value(j, opt);
+    else if (n == "pie" || n == "pic-executable") o_.kind = link::OutputKind::pie;
+    else if (n == "no-pie") o_.kind = link::OutputKind::executable;
+    else if (n == "static" || n == "Bstatic" || n == "dn" || n == "non_shared") {
+      if (n == "static") o_.is_static = true;
+      state_.static_only = true;
+    } else if (n == "Bdynamic" || n == "dy" || n == "call_shared") state_.static_only = false;
+    else if (n == "no-dynamic-linker") o_.no_dynamic_linker = true;
+    else if (n == "dynamic-linker") o_.dynamic_linker = value(j, opt);
+    else if (n == "hash-style") {
+      std::string v = value(j, opt);
+      if (v == "gnu") o_.hash_style = link::HashStyle::gnu;
+      else if (v == "sysv") o_.hash_style = link::HashStyle::sysv;
+      else if (v == "both") o_.hash_style = link::HashStyle::both;
+      else throw UsageError{"unknown --hash-style: " + v};
+    } else if (n == "build-id") o_.build_id = j ? *j : "fast";
+    else if (n == "library-path") o_.library_paths.push_back(value(j, opt));
+    else if (n == "library") add_input(InputSpec::Kind::library, value(j, opt));
+    else if (n == "as-needed") state_.as_needed = true;
+    else if (n == "no-as-needed") state_.as_needed = false;
+    else if (n == "whole-archive") state_.whole_archive = true;
+    else if (n == "no-whole-archive") state_.whole_archive = false;
+    else if (n == "push-state") state_stack_.push_back(state_);
+    else if (n == "pop-state") {
+      if (state_stack_.empty()) throw UsageError{"--pop-state without --push-state"};
+      state_ = state_stack_.back();
+      state_stack_.pop_back();
+    } else if (n == "start-group" || n == "(") add_input(InputSpec::Kind::group_start, "");
+    else if (n == "end-group" || n == ")") add_input(InputSpec::Kind::group_end, "");
+    else if (n == "eh-frame-hdr") o_.eh_frame_hdr = true;
+    else if (n == "no-eh-frame-hdr") o_.eh_frame_hdr = false;
+    else if (n == "undefined") o_.undefined.push_back(value(j, opt));
+    else if (n == "defsym") {
+      std::string v = value(j, opt);
+      auto eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) throw UsageError{"--defsym needs SYMBOL=EXPRESSION: " + v};
+      o_.defsyms.push_back({v.substr(0, eq), v.substr(eq + 1)});
+    } else if (n == "rpath") o_.rpath.push_back(value(j, opt));
+    else if (n == "rpath-link") o_.rpath_link.push_back(value(j, opt));
+    else if (n == "sysroot") o_.sysroot = value(j, opt);
+    else if (n == "export-dynamic") o_.export_dynamic = true;
+    else if (n == "no-export-dynamic") o_.export_dynamic = false;
+    else if (n == "gc-sections") o_.gc_sections = true;
+    else if (n == "no-gc-sections") o_.gc_sections = false;
+    else if (n == "strip-all") o_.strip = link::StripMode::all;
+    else if (n == "strip-debug") o_.strip = link::StripMode::debug;
+    else if (n == "Map") o_.map_file = value(j, opt);
+    else if (n == "print-map") o_.map_file = "-";
+    else if (n == "verbose") o_.verbose = true;
+    else if (n == "fatal-warnings") o_.fatal_warnings = true;
+    else if (n == "no-fatal-warnings") o_.fatal_warnings = false;
+    else if (n == "plugin") o_.plugin = value(j, opt);
+    else if (n == "plugin-opt") o_.plugin_options.push_back(value(j, opt));
+    else if (n == "z") z_option(value(j, opt));
+    else return false;
+    return true;
+  }
+
+  // Single-letter options, with their value joined or in the next argument.
+  bool handle_short(const std::string& a) {
+    char c = a[1];
+    std::string rest = a.substr(2);
+    auto val = [&]() -> std::string {
+      if (!rest.empty()) return rest;
+      if (++i_ >= args_.size()) throw UsageError{std::string("option -") + c + " needs an argument"};
+      return args_[i_];
+    };
+    switch (c) {
+      case 'o': o_.output = val(); return true;
+      case 'm': o_.emulation = val(); return true;
+      case 'e': o_.entry = val(); return true;
+      case 'L': o_.library_paths.push_back(val()); return true;
+      case 'l': add_input(InputSpec::Kind::library, val()); return true;
+      case 'u': o_.undefined.push_back(val()); return true;
+      case 'R': o_.rpath.push_back(val()); return true;
+      case 'I': o_.dynamic_linker = val(); return true;
+      case 'z': z_option(val()); return true;
+      case 'E': if (!rest.empty()) return false; o_.export_dynamic = true; return true;
+      case 's': if (!rest.empty()) return false; o_.strip = link::StripMode::all; return true;
+      case 'S': if (!rest.empty()) return false; o_.strip = link::StripMode::debug; return true;
+      case 'M': if (!rest.empty()) return false; o_.map_file = "-"; return true;
+      case '(': if (!rest.empty()) return false; add_input(InputSpec::Kind::group_start, ""); return true;
+      case ')': if (!rest.empty()) return false; add_input(InputSpec::Kind::group_end, ""); return true;
+    }
+    return false;
+  }
+
+  struct State {
+    bool as_needed = false, whole_archive = false, static_only = false;
+  };
+  std::vector<std::string> args_;
+  size_t i_ = 0;
+  LinkOptions o_;
+  State state_;
+  std::vector<State> state_stack_;
+};
+
+}  // namespace
+
+int run_link(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    Diagnostics::error("", "no input files");
+    return 1;
+  }
+  LinkOptions options;
+  bool version_only = false;
+  try {
+    expand_response_files(args);
+    options = LdParser(std::move(args)).parse(&version_only);
+  } catch (const UsageError& e) {
+    Diagnostics::error("", e.message);
+    return 1;
+  }
+  if (version_only) return 0;
+  if (Status s = link::run_link(options); !s) {
+    Diagnostics::error(s.error());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace linkbox::tools
