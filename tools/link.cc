@@ -101,6 +101,24 @@ bool not_yet(std::string_view name) {
   return false;
 }
 
+void print_help() {
+  std::printf(
+      "Usage: ld [options] file...   (linkbox link, ld, ld.linkbox)\n\n"
+      "A GNU ld compatible linker. Linking itself is not implemented yet in this version;\n"
+      "the command line gcc and clang pass is understood, and unimplemented options are\n"
+      "refused by name. Accepted options:\n"
+      "  -o FILE, -m EMULATION, -e SYMBOL, -pie, -no-pie, -static, -Bstatic, -Bdynamic,\n"
+      "  --no-dynamic-linker, -dynamic-linker FILE, --hash-style=gnu|sysv|both,\n"
+      "  --build-id[=fast|sha1|md5|uuid|0xHEX|none], -L DIR, -l NAME, -l:FILE,\n"
+      "  --as-needed, --no-as-needed, --push-state, --pop-state, --start-group, --end-group,\n"
+      "  --whole-archive, --no-whole-archive, @FILE, --eh-frame-hdr, -u SYMBOL,\n"
+      "  --defsym=SYMBOL=EXPR, -rpath DIR, -R DIR, -rpath-link DIR, --sysroot=DIR,\n"
+      "  --export-dynamic (-E), --gc-sections, -z relro|norelro|now|lazy|execstack|\n"
+      "  noexecstack|separate-code|noseparate-code|text, -s, -S, --strip-all, --strip-debug,\n"
+      "  -Map FILE, -M, --verbose, --fatal-warnings, -v, --version, -plugin, -plugin-opt\n"
+      "See linkbox-link(1).\n");
+}
+
 class LdParser {
  public:
   explicit LdParser(std::vector<std::string> args) : args_(std::move(args)) {}
@@ -120,6 +138,11 @@ class LdParser {
       if (auto eq = body.find('='); eq != std::string::npos) {
         joined = body.substr(eq + 1);
         body.resize(eq);
+      }
+      if (body == "help") {
+        *version_only = true;
+        print_help();
+        return o_;
       }
       if (body == "v" || body == "V" || body == "version") {
         saw_version = true;
