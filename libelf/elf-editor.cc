@@ -52,6 +52,8 @@ Status ElfEditor::set_interpreter(const std::string& path) {
   if (!original_interp_)
     return error("has no interpreter (no PT_INTERP): it is statically linked or a shared library");
   if (path.find('\0') != std::string::npos) return error("interpreter path contains a NUL byte");
+  if (const Section* s = file_->find_section(".interp"); s && s->hdr.type == SHT_NOBITS)
+    return error("is a separate debug file: its .interp has no contents to change");
   interp_ = path;
   return {};
 }

@@ -106,6 +106,7 @@ class ElfEditor {
 
   Status load();
   Status check_edit_is_possible() const;
+  Status check_loads_do_not_overlap() const;
   Expected<StringPlan> place_strings(bool clobber_replaced);
   Error error(std::string message) const { return file_->error(std::move(message)); }
 

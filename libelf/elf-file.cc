@@ -95,6 +95,11 @@ Status ElfFile::parse_section_headers() {
       s.name = n ? std::string(*n) : std::string("<corrupt>");
     }
   }
+  // Every section's bytes must be in the file, so no later reader or edit
+  // can stumble on one that is not.
+  for (const auto& s : sections_)
+    if (s.hdr.type != SHT_NULL && s.hdr.type != SHT_NOBITS)
+      if (auto d = section_data(s); !d) return d.error();
   return {};
 }
 
@@ -151,14 +156,20 @@ Expected<std::span<const uint8_t>> ElfFile::bytes_at_vaddr(uint64_t vaddr, uint6
 Expected<std::optional<std::string>> ElfFile::interpreter() const {
   const Phdr* p = find_segment(PT_INTERP);
   if (!p) return std::optional<std::string>();
-  if (p->filesz == 0) return error("PT_INTERP is empty");
+  // A separate debug file keeps PT_INTERP with no bytes: an empty path.
+  if (p->filesz == 0) return std::optional<std::string>(std::string());
   auto bytes = bytes_.subspan(p->offset, p->filesz);
   const void* nul = std::memchr(bytes.data(), 0, bytes.size());
-  size_t len = nul ? static_cast<const uint8_t*>(nul) - bytes.data() : bytes.size();
+  // The kernel refuses to run a program whose PT_INTERP is not a C string.
+  if (!nul) return error("the interpreter path in PT_INTERP is not NUL-terminated");
+  size_t len = static_cast<const uint8_t*>(nul) - bytes.data();
   return std::optional<std::string>(std::string(reinterpret_cast<const char*>(bytes.data()), len));
 }
 
 std::optional<std::pair<uint64_t, uint64_t>> ElfFile::dynamic_location() const {
+  // A separate debug file (objcopy --only-keep-debug) keeps the program
+  // headers but not the bytes: its .dynamic is SHT_NOBITS.
+  if (const Section* s = find_section(".dynamic"); s && s->hdr.type == SHT_NOBITS) return std::nullopt;
   if (const Phdr* p = find_segment(PT_DYNAMIC)) return std::make_pair(p->offset, p->filesz);
   if (segments_.empty())
     if (const Section* s = find_section_by_type(SHT_DYNAMIC))

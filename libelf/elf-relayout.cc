@@ -179,10 +179,24 @@ struct ElfEditor::Layout {
   }
   const Cluster* moving_at_offset(uint64_t off) const {
     for (const auto& c : clusters)
-      if (c.moving && off >= c.offset && off < c.end) return &c;
+      if (c.moving && off >= c.offset && (off < c.end || (c.offset == c.end && off == c.offset))) return &c;
     return nullptr;
   }
 };
+
+Status ElfEditor::check_loads_do_not_overlap() const {
+  // Overlapping PT_LOADs have no single meaning for an address; relayout
+  // cannot be sure what it moves.
+  std::vector<const Phdr*> loads;
+  for (const Phdr& p : file_->segments())
+    if (p.type == PT_LOAD) loads.push_back(&p);
+  std::sort(loads.begin(), loads.end(), [](const Phdr* a, const Phdr* b) { return a->vaddr < b->vaddr; });
+  for (size_t i = 1; i < loads.size(); ++i)
+    if (loads[i - 1]->vaddr + loads[i - 1]->memsz > loads[i]->vaddr)
+      return error("PT_LOAD segments overlap (" + hex(loads[i - 1]->vaddr) + "+" + hex(loads[i - 1]->memsz) +
+                   " and " + hex(loads[i]->vaddr) + "); refusing to edit");
+  return {};
+}
 
 // Edits that produce a file the loader or startup code is known to reject.
 Status ElfEditor::check_edit_is_possible() const {
@@ -303,7 +317,8 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
     for (size_t i = 0; !dyn_changed && i < dyn.size(); ++i)
       dyn_changed = dyn[i].tag != original_dynamic_[i].tag || dyn[i].val != original_dynamic_[i].val;
   }
-  bool dyn_grows = has_dynamic_ && dyn.size() + 1 > dyn_capacity;
+  // An unchanged array stays where it is, even one without a DT_NULL.
+  bool dyn_grows = has_dynamic_ && dyn_changed && dyn.size() + 1 > dyn_capacity;
 
   const Phdr* interp_ph = f.find_segment(PT_INTERP);
   bool interp_changed = interp_ != original_interp_;
@@ -539,7 +554,7 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
     for (Phdr& p : ph) {
       bool follows_data = p.type == PT_INTERP || p.type == PT_DYNAMIC || p.type == PT_NOTE ||
                           p.type == PT_GNU_PROPERTY;
-      if (!follows_data || p.filesz == 0) continue;
+      if (!follows_data || (p.filesz == 0 && p.type != PT_INTERP)) continue;
       const Cluster* cl = L.moving_at_offset(p.offset);
       if (!cl) continue;
       uint64_t delta_off = cl->new_offset - cl->offset;
@@ -708,6 +723,7 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
 
   if (out.size() == f.bytes().size() && std::equal(out.begin(), out.end(), f.bytes().begin()))
     return std::optional<std::vector<uint8_t>>();
+  LINKBOX_TRY(check_loads_do_not_overlap());
   return std::optional<std::vector<uint8_t>>(std::move(out));
 }
 

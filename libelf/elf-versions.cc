@@ -27,6 +27,10 @@ Expected<std::vector<VersionNeed>> ElfFile::version_needs() const {
   };
   uint64_t at = *start;
   for (uint64_t i = 0; i < count; ++i) {
+    // Records are found through addresses: each must lie in a loaded segment.
+    if (!vaddr_to_offset(*addr + (at - *start), verneed_size))
+      return error("version need record " + std::to_string(i) + " (DT_VERNEED + " + hex(at - *start) +
+                   ") is outside every loaded segment");
     if (!in_bounds(at, verneed_size, bytes_.size()))
       return error("version need record at " + hex(at) + " extends past the end of the file");
     const uint8_t* p = bytes_.data() + at;
@@ -42,6 +46,9 @@ Expected<std::vector<VersionNeed>> ElfFile::version_needs() const {
     uint64_t aux_at = at + aux;
     for (uint16_t j = 0; j < cnt; ++j) {
       if (aux < vernaux_size && j == 0 && aux == 0) break;
+      if (!vaddr_to_offset(*addr + (aux_at - *start), vernaux_size))
+        return error("version need entry (DT_VERNEED + " + hex(aux_at - *start) +
+                     ") is outside every loaded segment");
       if (!in_bounds(aux_at, vernaux_size, bytes_.size()))
         return error("version need entry at " + hex(aux_at) + " extends past the end of the file");
       const uint8_t* a = bytes_.data() + aux_at;
@@ -78,6 +85,9 @@ Expected<std::vector<VersionDef>> ElfFile::version_definitions() const {
   if (!start) return error("DT_VERDEF at " + hex(*addr) + " is not inside any loaded segment");
   uint64_t at = *start;
   for (uint64_t i = 0; i < count; ++i) {
+    if (!vaddr_to_offset(*addr + (at - *start), verdef_size))
+      return error("version definition " + std::to_string(i) + " (DT_VERDEF + " + hex(at - *start) +
+                   ") is outside every loaded segment");
     if (!in_bounds(at, verdef_size, bytes_.size()))
       return error("version definition at " + hex(at) + " extends past the end of the file");
     const uint8_t* p = bytes_.data() + at;

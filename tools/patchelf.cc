@@ -287,7 +287,7 @@ class Patcher {
       require_interp();
       if (*editor_->interpreter() != o_.set_interpreter) check(editor_->set_interpreter(o_.set_interpreter));
     }
-    if (o_.print_rpath) {
+    if (o_.print_rpath && !dynamic_is_nobits()) {
       require_dynamic();
       auto [rpath, runpath] = current_rpath_entries();
       const elf::DynamicEntry* cur = runpath ? runpath : rpath;
@@ -296,7 +296,7 @@ class Patcher {
     if (o_.print_execstack) print_execstack();
     else if (o_.clear_execstack) set_execstack(false);
     else if (o_.set_execstack) set_execstack(true);
-    if (o_.rpath_op != Options::Rpath::none) modify_rpath();
+    if (o_.rpath_op != Options::Rpath::none && !dynamic_is_nobits()) modify_rpath();
     if (o_.print_needed) {
       require_dynamic();
       for (const auto& e : editor_->dynamic())
@@ -349,6 +349,12 @@ class Patcher {
   void require_dynamic() {
     if (!editor_->has_dynamic())
       fail("cannot find section '.dynamic'. The input file is most likely statically linked");
+  }
+  // A separate debug file's .dynamic has no bytes; like patchelf, run-path
+  // operations then do nothing.
+  bool dynamic_is_nobits() const {
+    const elf::Section* s = in_->elf.find_section(".dynamic");
+    return s && s->hdr.type == SHT_NOBITS;
   }
   std::vector<elf::DynamicEntry>& dyn() { return editor_->mutable_dynamic(); }
   bool is_shared_object() const { return in_->elf.header().type == ET_DYN; }
@@ -460,7 +466,9 @@ class Patcher {
                       : shrink(old);
     // DT_RPATH becomes DT_RUNPATH unless --force-rpath, and the reverse with it.
     if (!o_.force_rpath && rpath && !runpath) { rpath->tag = DT_RUNPATH; runpath = rpath; rpath = nullptr; }
-    else if (o_.force_rpath && runpath && !rpath) { runpath->tag = DT_RPATH; rpath = runpath; runpath = nullptr; }
+    // With both present, patchelf converts the DT_RUNPATH and leaves the
+    // other DT_RPATH as it was.
+    else if (o_.force_rpath && runpath) { runpath->tag = DT_RPATH; rpath = runpath; runpath = nullptr; }
     if (value == old && (rpath || runpath)) return;
     if (value.empty() && !rpath && !runpath) return;
     if (rpath || runpath) {
