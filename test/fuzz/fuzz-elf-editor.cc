@@ -14,7 +14,7 @@
 //     0x10 rename_dynamic_symbols (two symbols, from byte 3)
 //     0x20 set_execstack (on or off: byte 2 & 0x20)
 //     0x40 replace and remove existing string entries, rename a version need
-//     0x80 set_os_abi and add a note section
+//     0x80 set_os_abi and add the resolution cache note section
 //   byte 1: sizes (interpreter length, number of DT_NEEDED entries)
 //   byte 2: options: 0x01 clobber replaced strings, 0x0e page size choice,
 //           0x10 add DT_NEEDED at the end instead of the front
@@ -33,6 +33,7 @@
 #include "libelf/dynamic-info.h"
 #include "libelf/elf-editor.h"
 #include "libelf/elf-file.h"
+#include "libelf/resolution-cache.h"
 #include "test/fuzz/fuzz-common.h"
 
 namespace {
@@ -116,10 +117,16 @@ void apply_edits(const elf::ElfFile& f, elf::ElfEditor& editor, const uint8_t* c
   }
   if (mask & 0x80) {
     editor.set_os_abi(sizes);
-    std::vector<uint8_t> note(16 + (sizes % 32u) * 4, 0);
-    note[0] = 4;  // a syntactically plausible note: namesz 4, name "FUZ"
-    note[12] = 'F'; note[13] = 'U'; note[14] = 'Z';
-    editor.set_note_section(".note.fuzz", std::move(note));
+    // The note --build-resolution-cache adds, built the same way (in the
+    // file's byte order) but from a made-up descriptor: building a real one
+    // looks at the file system.
+    std::string desc = "libfuzz0.so";
+    desc += '\0';
+    desc += "=/opt/" + std::string(sizes % 32u, 'n') + "/libfuzz0.so";
+    desc += '\0';
+    desc += '\0';
+    editor.set_note_section(elf::kResolutionCacheSection,
+                            elf::make_resolution_cache_note(f.codec(), {desc.begin(), desc.end()}));
   }
 }
 
