@@ -21,6 +21,10 @@
 namespace linkbox::elf {
 namespace {
 
+// The largest section alignment the relayout honours when it moves a
+// non-loaded section (64 KiB, the largest page size of any supported machine).
+constexpr uint64_t kMaxTailAlign = 0x10000;
+
 struct Region {
   std::string name;
   uint64_t offset = 0;
@@ -452,6 +456,12 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
       if (h.offset + h.size <= loaded_end) continue;
       if (h.offset < loaded_end || (h.flags & SHF_ALLOC))
         return error("section " + sh[i].name + " lies outside the loaded segments");
+      // It moves behind the new segment and keeps its alignment; an alignment
+      // that is no power of two, or larger than any page, is a broken header
+      // that would make the output absurdly large.
+      if (h.addralign > kMaxTailAlign || (h.addralign & (h.addralign - 1)) != 0)
+        return error("section " + sh[i].name + " has an alignment of " + hex(h.addralign) +
+                     " and cannot be moved");
       tail.push_back(i);
       cover(h.offset, h.size);
     }

@@ -89,5 +89,30 @@ def normalise_numbers(line):
     return re.sub(r"\b(0x[0-9a-fA-F]+|\d+)\b", "N", line)
 
 
+def snapshot_linkbox(dest):
+    """Copies the linkbox binary to dest and returns dest: the build directory is rebuilt while a corpus
+    run goes on (a binary being relinked cannot be executed), and one run should test one binary."""
+    import shutil
+    import time
+    for attempt in range(30):
+        try:
+            tmp = dest + ".tmp"
+            shutil.copy2(LINKBOX, tmp)
+            p = subprocess.run([tmp, "--version"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if p.returncode == 0:
+                os.replace(tmp, dest)
+                return dest
+        except OSError:
+            pass
+        time.sleep(2)
+    raise RuntimeError("cannot snapshot %s" % LINKBOX)
+
+
+def linkbox_revision():
+    src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    p = subprocess.run(["git", "-C", src, "log", "-1", "--format=%h %s"], stdout=subprocess.PIPE, text=True)
+    return p.stdout.strip()
+
+
 def run(cmd, timeout=600, **kw):
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, **kw)

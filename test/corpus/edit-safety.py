@@ -30,10 +30,13 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from corpus_common import (LINKBOX, READELF, DEFAULT_ROOTS, ET_NAMES, elf_type, enumerate_corpus,  # noqa: E402
-                           normalise_numbers, parse_readelf, readelf_diagnostics, run)
+import corpus_common  # noqa: E402
+from corpus_common import (READELF, DEFAULT_ROOTS, ET_NAMES, elf_type, enumerate_corpus,  # noqa: E402
+                           linkbox_revision, normalise_numbers, parse_readelf, readelf_diagnostics, run,
+                           snapshot_linkbox)
 
 WORK = "/tmp/corpus-work/edit"
+LINKBOX = corpus_common.LINKBOX  # replaced by a snapshot in setup(); the workers inherit it (fork)
 LOADER = "/lib64/ld-linux-x86-64.so.2"
 TARGET_LIB = "/lib/x86_64-linux-gnu/libm.so.6"
 RUN_TIMEOUT = 5
@@ -64,7 +67,10 @@ assert all(len(n) == 60 for n in NEEDED)
 
 
 def setup():
+    global LINKBOX
     shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WORK)
+    LINKBOX = snapshot_linkbox(WORK + "/linkbox")
     os.makedirs(os.path.dirname(INTERP))
     os.symlink(LOADER, INTERP)
     os.makedirs(RPATH_DIR)
@@ -224,7 +230,14 @@ def _check_file(base, name, path, res, run_check):
         res["reread_problems"] = problems
 
         # The loader can map it: ld.so --list works on the edit wherever it worked on the original.
-        lo = subprocess.run([LOADER, "--list", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+        # The baseline is an unedited copy in a sibling directory: $ORIGIN run paths (gconv modules) then
+        # fail the same way on both.
+        os.makedirs(base + "/o")
+        unedited = os.path.join(base + "/o", name)
+        shutil.copy2(path, unedited)
+        lo = subprocess.run([LOADER, "--list", unedited], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            timeout=60)
+        os.unlink(unedited)
         if lo.returncode == 0:
             ln = subprocess.run([LOADER, "--list", edited], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 timeout=60)
@@ -295,7 +308,7 @@ def summarise(results, skipped, out):
     edited = [r for r in results if r.get("edited")]
     refused = [r for r in results if "refused" in r]
     harness = [r for r in results if "harness_error" in r]
-    bad_reread = [r for r in edited if r["reread_problems"]]
+    bad_reread = [r for r in edited if r.get("reread_problems")]
     loader_bad = [r for r in edited if r.get("loader") not in ("ok", "n/a")]
     p("== edit safety ==")
     p("files:                 %d  (skipped, not ET_EXEC/ET_DYN: %s)" % (
@@ -329,7 +342,7 @@ def summarise(results, skipped, out):
     if loader_bad:
         p("\n-- ld.so --list fails on the edit but not on the original --")
         for r in loader_bad:
-            p("%s: %s" % (r["file"], r["loader"]))
+            p("%s: %s" % (r["file"], r.get("loader")))
     if harness:
         p("\n-- harness errors --")
         for r in harness:
@@ -382,6 +395,8 @@ def main():
     if args.limit:
         files = files[:args.limit]
     setup()
+    print("linkbox: %s (snapshot of %s at %s)" % (linkbox_revision(), corpus_common.LINKBOX,
+                                                time.strftime("%H:%M:%S")), flush=True)
 
     def wants_run(path):
         return (not args.no_run and os.path.dirname(path) == "/usr/bin" and os.access(path, os.X_OK))
@@ -395,12 +410,12 @@ def main():
             if n % 100 == 0:
                 print("... %d/%d files, %.0f s" % (n, len(files), time.time() - t0), file=sys.stderr, flush=True)
     results.sort(key=lambda r: r["file"])
-    summarise(results, skipped, sys.stdout)
     if args.report_json:
         with open(args.report_json, "w") as f:
             json.dump({"results": results, "skipped": skipped}, f, indent=1)
+    summarise(results, skipped, sys.stdout)
     shutil.rmtree(WORK, ignore_errors=True)
-    bad = any("refused" in r or r.get("reread_problems") for r in results)
+    bad = any("refused" in r or r.get("reread_problems") or "harness_error" in r for r in results)
     return 1 if bad else 0
 
 

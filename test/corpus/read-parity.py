@@ -11,8 +11,11 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from corpus_common import (LINKBOX, READELF, DEFAULT_ROOTS, ET_NAMES, elf_type, enumerate_corpus,  # noqa: E402
-                           parse_readelf, run)
+import corpus_common  # noqa: E402
+from corpus_common import (READELF, DEFAULT_ROOTS, ET_NAMES, elf_type, enumerate_corpus,  # noqa: E402
+                           linkbox_revision, parse_readelf, run, snapshot_linkbox)
+
+LINKBOX = corpus_common.LINKBOX  # replaced by a snapshot in main()
 
 BATCH = 100
 WORKERS = 2
@@ -80,6 +83,10 @@ def main():
     ap.add_argument("--report-json", help="write the full results here")
     args = ap.parse_args()
 
+    global LINKBOX
+    os.makedirs("/tmp/corpus-work", exist_ok=True)
+    LINKBOX = snapshot_linkbox("/tmp/corpus-work/linkbox-read-parity")
+    print("linkbox: %s" % linkbox_revision(), flush=True)
     skipped = {}
     if args.files:
         files = [(p, elf_type(p)) for p in args.files]

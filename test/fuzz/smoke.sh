@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A short run of every fuzz target on freshly built seeds: smoke.sh BUILD_DIR
 #
-# For CI: about 20 seconds a target (FUZZ_SMOKE_SECONDS to change it), one
-# target at a time. Exits non-zero if any target crashes or reports a
-# sanitizer error; the crashing inputs are kept and their paths printed.
+# For CI: first the committed crash reproducers in regressions/TARGET/, then
+# FUZZ_SMOKE_RUNS executions (150000) from seed FUZZ_SMOKE_SEED (1), capped at
+# 3 x FUZZ_SMOKE_SECONDS (20) seconds, one target at a time. Exits non-zero if
+# any target crashes or reports a sanitizer error; the crashing inputs are kept
+# and their paths printed.
 set -uo pipefail
 
 if [ $# -ne 1 ]; then
@@ -13,6 +15,8 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(cd "$1" && pwd)/test/fuzz
 seconds=${FUZZ_SMOKE_SECONDS:-20}
+runs=${FUZZ_SMOKE_RUNS:-150000}
+seed=${FUZZ_SMOKE_SEED:-1}
 targets=(fuzz-elf-reader fuzz-elf-editor fuzz-macho-summary fuzz-file-type)
 
 for t in "${targets[@]}"; do
@@ -40,9 +44,22 @@ for t in "${targets[@]}"; do
   artifacts=$work/artifacts/$t
   mkdir -p "$corpus" "$artifacts"
   log=$work/$t.log
+  # Inputs that once crashed a target run first, each exactly once.
+  regressions=$here/regressions/$t
+  if [ -d "$regressions" ] && ls "$regressions" | grep -q .; then
+    if ! "$bin/$t" -rss_limit_mb=2048 -timeout=10 "$regressions"/* > "$log.regressions" 2>&1; then
+      echo "smoke: $t: FAILED on a committed regression input"
+      grep -E '^==[0-9]+==ERROR|SUMMARY:|runtime error|Running:' "$log.regressions" | tail -5 | sed 's/^/  /'
+      failed+=("$t")
+      keep_work=1
+      continue
+    fi
+  fi
   # New inputs go to a scratch corpus (first directory), never into the seeds.
-  "$bin/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" "$corpus" "$work/seeds/$t" > "$log" 2>&1
+  # A fixed seed makes a CI failure reproducible with the same build and seeds;
+  # the time limit only guards against a slow machine.
+  "$bin/$t" -seed="$seed" -runs="$runs" -max_total_time=$((seconds * 3)) -rss_limit_mb=2048 -timeout=10 \
+    -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" "$work/seeds/$t" > "$log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
@@ -54,7 +71,7 @@ for t in "${targets[@]}"; do
     failed+=("$t")
     keep_work=1
   else
-    echo "smoke: $t: ok, ${execs:-?} executions in ${seconds}s, ${cov:-no coverage line}"
+    echo "smoke: $t: ok, ${execs:-?} executions (seed $seed), ${cov:-no coverage line}"
   fi
 done
 
@@ -63,4 +80,4 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "smoke: logs and reproducers kept in $work (artifacts/<target>/crash-*)"
   exit 1
 fi
-echo "smoke: all ${#targets[@]} targets ran ${seconds}s each without a crash"
+echo "smoke: all ${#targets[@]} targets ran their regression inputs and $runs executions each without a crash"
