@@ -1,11 +1,143 @@
+// The passes of a link, in order. Read link_elf top to bottom to learn how a
+// link happens; each step lives in the file named after it.
 #include "liblink/driver.h"
+
+#include "libformat/diagnostics.h"
+#include "liblink/context.h"
+#include "liblink/layout.h"
+#include "liblink/linker-symbols.h"
+#include "liblink/output-sections.h"
+#include "liblink/resolve.h"
+#include "liblink/scan-relocs.h"
+#include "liblink/synthetic.h"
+#include "liblink/write-output.h"
 
 namespace linkbox::link {
 
-Status run_link(const LinkOptions& options) {
-  // The command line is understood; producing output comes next. Refuse
-  // rather than write something that is not a correct link.
-  return make_error(options.output, "linking is not implemented yet in this version of linkbox");
+template <typename E>
+Context<E>::~Context() = default;
+
+template <typename E>
+void Context<E>::error(const std::string& where, const std::string& what) {
+  ++errors;
+  Diagnostics::error(where, what);
 }
+
+template <typename E>
+void Context<E>::warn(const std::string& where, const std::string& what) {
+  Diagnostics::warning(where, what);
+}
+
+template <typename E>
+Symbol<E>* Context<E>::intern(std::string_view name) {
+  auto it = symbol_map.find(name);
+  if (it != symbol_map.end()) return it->second;
+  Symbol<E>& sym = symbol_pool.emplace_back();
+  sym.name = save(std::string(name));
+  symbol_map.emplace(sym.name, &sym);
+  return &sym;
+}
+
+namespace {
+
+template <typename E>
+void configure(Context<E>& ctx) {
+  const LinkOptions& o = ctx.opts;
+  ctx.pie = o.kind == OutputKind::pie;
+  ctx.is_static = o.is_static;
+  // A static PIE still has .dynamic: its startup code relocates itself from it.
+  ctx.dynamic = !o.is_static || ctx.pie;
+  if (!o.is_static && !o.no_dynamic_linker)
+    ctx.interp_path = o.dynamic_linker.value_or("/lib64/ld-linux-x86-64.so.2");
+  for (const std::string& r : o.rpath) ctx.runpath += (ctx.runpath.empty() ? "" : ":") + r;
+  ctx.image_base = ctx.pie ? 0 : E::exe_image_base;
+}
+
+// Notes that are facts about the whole program: the stack permission, and
+// the x86 CET features every input must have for the output to claim them.
+template <typename E>
+void combine_notes(Context<E>& ctx) {
+  bool all_have = true;
+  uint32_t features = ~0u;
+  size_t objects = 0;
+  for (auto& f : ctx.objs) {
+    if (!f->alive || f->sections.empty()) continue;
+    ++objects;
+    if (f->has_exec_stack_note) ctx.exec_stack = true;
+    if (!f->x86_features) all_have = false;
+    else features &= *f->x86_features;
+  }
+  if (ctx.opts.execstack) ctx.exec_stack = true;
+  ctx.x86_features_and = all_have && objects ? features : 0;
+}
+
+template <typename E>
+void compute_sizes(Context<E>& ctx) {
+  for (auto& c : ctx.chunk_pool) c->compute_size(ctx);
+}
+
+template <typename E>
+Status link_elf(Context<E>& ctx) {
+  auto failed = [&]() { return ctx.errors > 0 || Diagnostics::error_count() > 0; };
+  auto stop = [&]() { return make_error(ctx.opts.output, "link failed; no output written"); };
+  configure(ctx);
+  LINKBOX_TRY(load_inputs(ctx));
+  if (failed()) return stop();
+  check_undefined(ctx);
+  combine_notes(ctx);
+  allocate_commons(ctx);
+  create_output_sections(ctx);
+  resolve_fragments(ctx);
+  create_synthetic_sections(ctx);
+  define_linker_symbols(ctx);
+  ctx.syn->ehframe->build(ctx);
+  scan_relocations(ctx, ctx.needy);
+  if (failed()) return stop();
+  assign_table_slots(ctx);
+  // Our PLT has no endbr64: an output with a PLT cannot claim IBT.
+  if (!ctx.syn->plt->symbols.empty()) ctx.x86_features_and &= ~1u;
+
+  std::string entry = ctx.opts.entry.value_or("_start");
+  if (auto it = ctx.symbol_map.find(entry); it != ctx.symbol_map.end() && it->second->is_defined())
+    ctx.entry = it->second;
+  else
+    ctx.warn(ctx.opts.output, "cannot find entry symbol " + entry + "; not setting the start address");
+
+  compute_sizes(ctx);
+  order_chunks(ctx);
+  build_segments(ctx);  // counts the program headers; addresses come next
+  assign_addresses(ctx);
+  build_segments(ctx);
+  finalize_linker_symbols(ctx);
+  if (ctx.syn->symtab) ctx.syn->symtab->finalize(ctx);
+  for (Chunk<E>* c : ctx.chunks)
+    if (!(c->shdr.flags & SHF_ALLOC)) c->compute_size(ctx);
+  assign_addresses(ctx);
+  build_segments(ctx);
+  if (failed()) return stop();
+
+  write_output(ctx);
+  if (failed()) return stop();
+  return commit_output(ctx);
+}
+
+}  // namespace
+
+Status run_link(const LinkOptions& options) {
+  if (!options.emulation.empty() && options.emulation != X86_64::emulation)
+    return make_error("", "emulation " + options.emulation + " is not supported yet (only " +
+                              X86_64::emulation + ")");
+  if (options.kind == OutputKind::shared || options.kind == OutputKind::relocatable)
+    return make_error("", "shared and relocatable output is not implemented yet");
+  if (options.gc_sections) return make_error("", "--gc-sections is not implemented yet");
+  if (options.map_file) return make_error("", "-Map/-M is not implemented yet");
+  if (options.plugin_options.size() || options.plugin) {
+    // gcc always passes its LTO plugin; objects without LTO sections link as usual.
+  }
+  Context<X86_64> ctx(options);
+  return link_elf(ctx);
+}
+
+template struct Context<X86_64>;
 
 }  // namespace linkbox::link

@@ -1,0 +1,476 @@
+#include "liblink/resolve.h"
+
+#include <sys/stat.h>
+
+#include <cctype>
+#include <functional>
+#include <map>
+
+#include "libformat/archive.h"
+#include "libformat/file-type.h"
+#include "liblink/input-files.h"
+
+namespace linkbox::link {
+namespace {
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string dirname_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// A linker script of the small kind distributions install in place of a
+// shared library (libc.so, libgcc_s.so): tokens are words and parentheses.
+std::vector<std::string> tokenize_script(std::string_view text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == ';') { ++i; continue; }
+    if (text.substr(i, 2) == "/*") {
+      auto end = text.find("*/", i + 2);
+      i = end == std::string_view::npos ? text.size() : end + 2;
+      continue;
+    }
+    if (c == '(' || c == ')' || c == '{' || c == '}' || c == '=') {
+      out.emplace_back(1, c);
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      auto end = text.find('"', i + 1);
+      if (end == std::string_view::npos) end = text.size();
+      out.emplace_back(text.substr(i + 1, end - i - 1));
+      i = end + 1;
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j])) &&
+           std::string_view("(),;{}=\"").find(text[j]) == std::string_view::npos)
+      ++j;
+    out.emplace_back(text.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+template <typename E>
+struct Loader {
+  explicit Loader(Context<E>& c) : ctx(c) {
+    for (const std::string& d : ctx.opts.library_paths) search_dirs.push_back(with_sysroot(d));
+  }
+
+  Context<E>& ctx;
+  std::vector<std::string> search_dirs;
+
+  struct LazyArchive {
+    std::string path;
+    std::unique_ptr<Archive> ar;
+    std::map<uint64_t, bool> extracted;  // by member header offset
+  };
+  std::deque<LazyArchive> archives;
+  struct LazyRef {
+    LazyArchive* archive = nullptr;
+    uint64_t member = 0;
+  };
+  std::unordered_map<Symbol<E>*, LazyRef> lazy;
+  std::vector<std::pair<LazyArchive*, uint64_t>> pending;  // members to extract
+  Status failure;
+
+  std::string with_sysroot(const std::string& dir) const {
+    if (ctx.opts.sysroot && !dir.empty() && dir[0] == '=') return *ctx.opts.sysroot + dir.substr(1);
+    if (ctx.opts.sysroot && dir.rfind("$SYSROOT", 0) == 0) return *ctx.opts.sysroot + dir.substr(8);
+    return dir;
+  }
+
+  Expected<std::span<const uint8_t>> map(const std::string& path) {
+    auto m = MappedFile::open(path);
+    if (!m) return m.error();
+    ctx.mapped.push_back(std::move(*m));
+    return ctx.mapped.back()->bytes();
+  }
+
+  std::optional<std::string> find_library(const std::string& name, bool static_only) const {
+    if (!name.empty() && name[0] == ':') {
+      for (const std::string& d : search_dirs)
+        if (file_exists(d + "/" + name.substr(1))) return d + "/" + name.substr(1);
+      return std::nullopt;
+    }
+    for (const std::string& d : search_dirs) {
+      if (!static_only && file_exists(d + "/lib" + name + ".so")) return d + "/lib" + name + ".so";
+      if (file_exists(d + "/lib" + name + ".a")) return d + "/lib" + name + ".a";
+    }
+    return std::nullopt;
+  }
+
+  Status load_spec(const InputSpec& in, int depth) {
+    std::string path = in.name;
+    if (in.kind == InputSpec::Kind::library) {
+      auto found = find_library(in.name, in.static_only);
+      if (!found) return make_error("", "unable to find library -l" + in.name);
+      path = *found;
+    }
+    return load_path(path, in, depth, in.kind == InputSpec::Kind::library);
+  }
+
+  Status load_path(const std::string& path, const InputSpec& in, int depth, bool from_l) {
+    auto bytes = map(path);
+    if (!bytes) return bytes.error();
+    switch (identify_file(*bytes)) {
+      case FileType::elf: {
+        if (bytes->size() >= 18 && (*bytes)[16] == ET_DYN) {
+          if (ctx.is_static)
+            return make_error(path, "attempted static link of dynamic object");
+          return add_shared(path, *bytes, in, from_l);
+        }
+        return add_object(path, *bytes);
+      }
+      case FileType::archive:
+      case FileType::thin_archive:
+        return add_archive(path, *bytes, in.whole_archive);
+      case FileType::llvm_bitcode:
+        return make_error(path, "LLVM bitcode (LTO) inputs are not supported yet; rebuild without -flto");
+      case FileType::text:
+        if (depth > 8) return make_error(path, "linker scripts nest too deeply");
+        return read_script(path, *bytes, in, depth + 1);
+      default:
+        return make_error(path, "unknown file type (not ELF, an archive or a linker script)");
+    }
+  }
+
+  Status add_object(const std::string& name, std::span<const uint8_t> bytes) {
+    auto obj = parse_object(ctx, name, bytes);
+    if (!obj) return obj.error();
+    (*obj)->priority = ctx.next_priority++;
+    (*obj)->alive = true;
+    ctx.objs.push_back(std::move(*obj));
+    resolve_object(*ctx.objs.back());
+    return drain();
+  }
+
+  Status add_shared(const std::string& path, std::span<const uint8_t> bytes, const InputSpec& in,
+                    bool from_l) {
+    auto dso = parse_shared(ctx, path, bytes);
+    if (!dso) return dso.error();
+    SharedFile<E>& d = **dso;
+    if (d.soname.empty()) {
+      // Without DT_SONAME, ld records the name it was given: the file name for
+      // -l, the path as written otherwise.
+      d.soname = from_l ? path.substr(path.rfind('/') + 1) : path;
+    }
+    for (const auto& other : ctx.dsos)
+      if (other->soname == d.soname) return {};  // the same library twice: one is enough
+    d.as_needed = in.as_needed;
+    d.priority = ctx.next_priority++;
+    d.alive = true;
+    ctx.dsos.push_back(std::move(*dso));
+    resolve_shared(*ctx.dsos.back());
+    return drain();
+  }
+
+  Status add_archive(const std::string& path, std::span<const uint8_t> bytes, bool whole) {
+    auto ar = Archive::parse(path, bytes);
+    if (!ar) return ar.error();
+    LazyArchive& la = archives.emplace_back();
+    la.path = path;
+    la.ar = std::make_unique<Archive>(std::move(*ar));
+    if (whole) {
+      for (const ArchiveMember& m : la.ar->members()) pending.push_back({&la, m.header_offset});
+      return drain();
+    }
+    if (la.ar->symbols().empty() && !la.ar->members().empty())
+      return make_error(path, "archive has no symbol index (run ranlib)");
+    for (const ArchiveSymbol& s : la.ar->symbols()) {
+      Symbol<E>* sym = ctx.intern(s.name);
+      if (sym->state == SymbolState::undefined) {
+        if (sym->strong_ref) {
+          pending.push_back({&la, s.member_offset});
+        } else if (!lazy.count(sym)) {
+          sym->state = SymbolState::lazy;
+          lazy[sym] = {&la, s.member_offset};
+        }
+      }
+    }
+    return drain();
+  }
+
+  Status extract(LazyArchive& la, uint64_t offset) {
+    if (la.extracted[offset]) return {};
+    la.extracted[offset] = true;
+    const ArchiveMember* m = la.ar->member_at(offset);
+    if (!m) return make_error(la.path, "symbol index points at no member (offset " + std::to_string(offset) + ")");
+    std::string name = la.path + "(" + m->name + ")";
+    std::span<const uint8_t> bytes = m->data;
+    if (la.ar->thin()) {
+      auto b = map(la.ar->member_path(*m));
+      if (!b) return b.error();
+      bytes = *b;
+    }
+    FileType t = identify_file(bytes);
+    if (t == FileType::llvm_bitcode)
+      return make_error(name, "LLVM bitcode (LTO) inputs are not supported yet; rebuild without -flto");
+    if (t != FileType::elf) return {};  // ld ignores members that are not objects
+    auto obj = parse_object(ctx, name, bytes);
+    if (!obj) return obj.error();
+    (*obj)->priority = ctx.next_priority++;
+    (*obj)->alive = true;
+    (*obj)->archive = la.path;
+    ctx.objs.push_back(std::move(*obj));
+    resolve_object(*ctx.objs.back());
+    return {};
+  }
+
+  Status drain() {
+    while (!pending.empty()) {
+      auto [la, off] = pending.back();
+      pending.pop_back();
+      LINKBOX_TRY(extract(*la, off));
+    }
+    return {};
+  }
+
+  // A non-weak reference to a lazy symbol extracts its member.
+  void reference(Symbol<E>* sym, bool weak) {
+    sym->referenced = true;
+    if (weak) return;
+    sym->strong_ref = true;
+    if (sym->state == SymbolState::lazy) {
+      auto it = lazy.find(sym);
+      sym->state = SymbolState::undefined;
+      if (it != lazy.end()) {
+        pending.push_back({it->second.archive, it->second.member});
+        lazy.erase(it);
+      }
+    }
+  }
+
+  static uint8_t merge_visibility(uint8_t a, uint8_t b) {
+    auto rank = [](uint8_t v) { return v == STV_DEFAULT ? 3 : v == STV_PROTECTED ? 2 : v == STV_HIDDEN ? 1 : 0; };
+    return rank(a) <= rank(b) ? a : b;
+  }
+
+  void resolve_object(ObjectFile<E>& obj) {
+    for (size_t i = obj.first_global; i < obj.esyms.size(); ++i) {
+      const elf::Sym& es = obj.esyms[i];
+      Symbol<E>* sym = obj.symbols[i];
+      uint8_t bind = ELF64_ST_BIND(es.info);
+      bool weak = bind == STB_WEAK;
+      sym->visibility = merge_visibility(sym->visibility, ELF64_ST_VISIBILITY(es.other));
+      bool in_dropped_section = es.shndx != SHN_UNDEF && es.shndx < SHN_LORESERVE && !obj.sections[es.shndx];
+      if (es.shndx == SHN_UNDEF || in_dropped_section) {
+        reference(sym, weak || in_dropped_section);
+        continue;
+      }
+      if (es.shndx == SHN_COMMON) {
+        define_common(sym, obj, es);
+        continue;
+      }
+      define(sym, obj, es, weak);
+    }
+  }
+
+  void set_definition(Symbol<E>* sym, ObjectFile<E>& obj, const elf::Sym& es, bool weak) {
+    if (sym->state == SymbolState::lazy) lazy.erase(sym);
+    sym->state = SymbolState::defined;
+    sym->file = &obj;
+    sym->isec = es.shndx == SHN_ABS ? nullptr : obj.sections[es.shndx].get();
+    sym->frag = nullptr;
+    sym->value = es.value;
+    sym->size = es.size;
+    sym->type = ELF64_ST_TYPE(es.info);
+    sym->weak = weak;
+  }
+
+  void define(Symbol<E>* sym, ObjectFile<E>& obj, const elf::Sym& es, bool weak) {
+    switch (sym->state) {
+      case SymbolState::undefined:
+      case SymbolState::lazy:
+      case SymbolState::shared:
+        set_definition(sym, obj, es, weak);
+        return;
+      case SymbolState::common:
+        if (!weak) set_definition(sym, obj, es, weak);
+        return;
+      case SymbolState::defined:
+        if (sym->weak && !weak) {
+          set_definition(sym, obj, es, weak);
+        } else if (!sym->weak && !weak && sym->file != &obj) {
+          ctx.error("", "duplicate symbol: " + std::string(sym->name) + "\n>>> defined in " +
+                            sym->file->name + "\n>>> defined in " + obj.name);
+        }
+        return;
+    }
+  }
+
+  void define_common(Symbol<E>* sym, ObjectFile<E>& obj, const elf::Sym& es) {
+    bool take = sym->state == SymbolState::undefined || sym->state == SymbolState::lazy ||
+                sym->state == SymbolState::shared ||
+                (sym->state == SymbolState::defined && sym->weak);
+    if (sym->state == SymbolState::common) {
+      // Two commons: the larger wins; the alignment is the strictest (st_value).
+      if (es.size > sym->size) sym->size = es.size;
+      sym->value = std::max(sym->value, es.value);
+      return;
+    }
+    if (!take) return;
+    if (sym->state == SymbolState::lazy) lazy.erase(sym);
+    sym->state = SymbolState::common;
+    sym->file = &obj;
+    sym->isec = nullptr;
+    sym->value = es.value;  // the alignment, until the common is allocated
+    sym->size = es.size;
+    sym->type = STT_OBJECT;
+    sym->weak = false;
+  }
+
+  void resolve_shared(SharedFile<E>& dso) {
+    for (const auto& d : dso.defs) {
+      if (d.hidden) continue;  // a non-default version binds only versioned references
+      Symbol<E>* sym = ctx.intern(d.name);
+      if (sym->state != SymbolState::undefined && sym->state != SymbolState::lazy) continue;
+      if (sym->state == SymbolState::lazy) lazy.erase(sym);
+      sym->state = SymbolState::shared;
+      sym->file = &dso;
+      sym->isec = nullptr;
+      sym->value = d.sym.value;
+      sym->size = d.sym.size;
+      sym->type = ELF64_ST_TYPE(d.sym.info);
+      sym->weak = ELF64_ST_BIND(d.sym.info) == STB_WEAK;
+      sym->dso_version = d.version;
+    }
+  }
+
+  Status read_script(const std::string& path, std::span<const uint8_t> bytes, const InputSpec& in,
+                     int depth) {
+    std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    auto tok = tokenize_script(text);
+    size_t i = 0;
+    auto expect = [&](const char* t) -> Status {
+      if (i >= tok.size() || tok[i] != t)
+        return make_error(path, std::string("linker script: expected '") + t + "'" +
+                                    (i < tok.size() ? " before '" + tok[i] + "'" : " at the end"));
+      ++i;
+      return {};
+    };
+    std::function<Status(bool)> items = [&](bool as_needed) -> Status {
+      LINKBOX_TRY(expect("("));
+      while (i < tok.size() && tok[i] != ")") {
+        if (tok[i] == "AS_NEEDED") {
+          ++i;
+          LINKBOX_TRY(items(true));
+          continue;
+        }
+        InputSpec spec = in;
+        spec.as_needed = as_needed || in.as_needed;
+        std::string w = tok[i++];
+        if (w.rfind("-l", 0) == 0) {
+          spec.kind = InputSpec::Kind::library;
+          spec.name = w.substr(2);
+          LINKBOX_TRY(load_spec(spec, depth));
+          continue;
+        }
+        spec.kind = InputSpec::Kind::file;
+        std::string file = w;
+        if (!w.empty() && w[0] == '/' && ctx.opts.sysroot && path.rfind(*ctx.opts.sysroot, 0) == 0)
+          file = *ctx.opts.sysroot + w;
+        else if (!w.empty() && w[0] != '/' && !file_exists(w)) {
+          // ld looks in the script's directory's search path, then -L.
+          std::string found;
+          if (file_exists(dirname_of(path) + "/" + w)) found = dirname_of(path) + "/" + w;
+          for (const std::string& d : search_dirs)
+            if (found.empty() && file_exists(d + "/" + w)) found = d + "/" + w;
+          if (found.empty()) return make_error(path, "cannot find " + w + " (named in this linker script)");
+          file = found;
+        }
+        LINKBOX_TRY(load_path(file, spec, depth, false));
+      }
+      return expect(")");
+    };
+    while (i < tok.size()) {
+      const std::string& cmd = tok[i++];
+      if (cmd == "GROUP" || cmd == "INPUT") {
+        LINKBOX_TRY(items(false));
+      } else if (cmd == "AS_NEEDED") {
+        LINKBOX_TRY(items(true));
+      } else if (cmd == "OUTPUT_FORMAT" || cmd == "OUTPUT_ARCH") {
+        LINKBOX_TRY(expect("("));
+        while (i < tok.size() && tok[i] != ")") {
+          const std::string& fmt = tok[i++];
+          if (cmd == "OUTPUT_FORMAT" && fmt != "elf64-x86-64")
+            return make_error(path, "linker script: OUTPUT_FORMAT(" + fmt + ") does not match " + E::name);
+        }
+        LINKBOX_TRY(expect(")"));
+      } else if (cmd == "SEARCH_DIR") {
+        LINKBOX_TRY(expect("("));
+        if (i < tok.size() && tok[i] != ")") search_dirs.push_back(with_sysroot(tok[i++]));
+        LINKBOX_TRY(expect(")"));
+      } else {
+        return make_error(path, "linker script command " + cmd +
+                                    " is not supported (only GROUP, INPUT, AS_NEEDED, OUTPUT_FORMAT, "
+                                    "OUTPUT_ARCH and SEARCH_DIR are)");
+      }
+    }
+    return {};
+  }
+};
+
+}  // namespace
+
+template <typename E>
+Status load_inputs(Context<E>& ctx) {
+  Loader<E> loader(ctx);
+  // -u and the entry point are references made before any input: they pull
+  // archive members in.
+  for (const std::string& u : ctx.opts.undefined) loader.reference(ctx.intern(u), false);
+  std::string entry = ctx.opts.entry.value_or("_start");
+  loader.reference(ctx.intern(entry), true);
+  for (const InputSpec& in : ctx.opts.inputs) {
+    if (in.kind == InputSpec::Kind::group_start || in.kind == InputSpec::Kind::group_end) continue;
+    if (Status s = loader.load_spec(in, 0); !s) return s;
+  }
+  if (ctx.objs.empty()) return make_error("", "no input files");
+  // Lazy symbols nobody needed are undefined.
+  for (auto& [sym, ref] : loader.lazy)
+    if (sym->state == SymbolState::lazy) sym->state = SymbolState::undefined;
+  return {};
+}
+
+template <typename E>
+void check_undefined(Context<E>& ctx) {
+  // --as-needed: a library is needed if a non-weak reference from an object
+  // binds to it.
+  for (auto& [name, sym] : ctx.symbol_map)
+    if (sym->is_shared() && sym->strong_ref) static_cast<SharedFile<E>*>(sym->file)->needed = true;
+  for (auto& dso : ctx.dsos)
+    if (!dso->as_needed) dso->needed = true;
+  for (auto& [name, sym] : ctx.symbol_map) {
+    if (sym->is_shared() && !static_cast<SharedFile<E>*>(sym->file)->needed) {
+      // Weakly referenced from a library that is not needed: unresolved.
+      sym->state = SymbolState::undefined;
+      sym->file = nullptr;
+      sym->weak = true;
+    }
+  }
+  // Symbols that needed libraries refer to are exported from the executable.
+  for (auto& dso : ctx.dsos) {
+    if (!dso->needed) continue;
+    for (std::string_view u : dso->undefs) {
+      auto it = ctx.symbol_map.find(u);
+      if (it != ctx.symbol_map.end() && it->second->is_defined() &&
+          it->second->visibility == STV_DEFAULT)
+        it->second->exported = true;
+    }
+  }
+  if (ctx.opts.export_dynamic)
+    for (auto& [name, sym] : ctx.symbol_map)
+      if (sym->is_defined() && sym->visibility == STV_DEFAULT && !sym->linker_defined) sym->exported = true;
+}
+
+template Status load_inputs(Context<X86_64>&);
+template void check_undefined(Context<X86_64>&);
+
+}  // namespace linkbox::link

@@ -1,0 +1,243 @@
+// The relocation scan: one pass over every relocation of the loaded sections
+// decides, from its neutral kind and what the symbol resolved to, whether the
+// symbol needs a GOT slot, a PLT entry, a copy relocation or a dynamic
+// symbol, and how many dynamic relocations the output will carry. Nothing is
+// written here; apply_relocs later makes exactly the choices made here.
+#include "liblink/scan-relocs.h"
+
+#include <map>
+
+#include "liblink/arch.h"
+#include "liblink/synthetic.h"
+
+namespace linkbox::link {
+namespace {
+
+template <typename E>
+struct Scanner {
+  Context<E>& ctx;
+  std::vector<Symbol<E>*>& needy;
+  std::map<std::string_view, std::vector<std::string>> undefined;  // symbol -> where referenced
+  std::vector<std::string_view> undefined_order;
+
+  void need(Symbol<E>* sym, uint16_t flags) {
+    if (!sym->needs) needy.push_back(sym);
+    sym->needs |= flags;
+  }
+
+  bool is_function(const Symbol<E>* sym) const {
+    return sym->type == STT_FUNC || sym->type == STT_GNU_IFUNC;
+  }
+
+  // An imported symbol referred to by address from code that assumes it is
+  // the executable's own: a function gets a canonical PLT entry, data a copy.
+  void direct_reference_to_import(Symbol<E>* sym) {
+    need(sym, (is_function(sym) ? NEEDS_CPLT | NEEDS_PLT : NEEDS_COPY) | NEEDS_DYNSYM);
+  }
+
+  void report_undefined(const InputSection<E>& isec, const Rela& rel, Symbol<E>* sym) {
+    auto& refs = undefined[sym->name];
+    if (refs.empty()) undefined_order.push_back(sym->name);
+    if (refs.size() < 4) refs.push_back(isec.location(rel.offset));
+    else if (refs.size() == 4) refs.push_back("");
+  }
+
+  void scan(InputSection<E>& isec) {
+    ObjectFile<E>& file = *isec.file;
+    bool writable = isec.shdr.flags & SHF_WRITE;
+    for (size_t i = 0; i < isec.rels.size(); ++i) {
+      const Rela& rel = isec.rels[i];
+      RelInfo info = classify_rel<E>(rel.type);
+      if (!info.known) {
+        ctx.error(isec.location(rel.offset), "unsupported relocation type " + rel_type_name<E>(rel.type));
+        continue;
+      }
+      if (info.kind == RelKind::none || rel.sym == 0) continue;
+      Symbol<E>* sym = file.symbols[rel.sym];
+      const elf::Sym& esym = file.esyms[rel.sym];
+      if (!sym->is_local && sym->is_undefined()) {
+        if (ELF64_ST_BIND(esym.info) != STB_WEAK && !sym->linker_defined) report_undefined(isec, rel, sym);
+      }
+      bool preempt = is_preemptible(ctx, *sym);
+      // A weak symbol nobody defines, reached through the GOT, is left to
+      // ld.so in a dynamic link (as ld.bfd does): a library loaded later may
+      // define it.
+      bool dyn_undef_weak = !sym->is_local && sym->is_undefined() && ctx.dynamic && !ctx.is_static;
+      bool ifunc = sym->is_ifunc() && !preempt;
+      switch (info.kind) {
+        case RelKind::abs:
+          if (info.width == 8) {
+            if (preempt) {
+              if (writable) {
+                need(sym, NEEDS_DYNSYM);
+                ++ctx.syn->reladyn->count;
+              } else if (ctx.pie) {
+                ctx.error(isec.location(rel.offset),
+                          "relocation " + rel_type_name<E>(rel.type) + " against '" + std::string(sym->name) +
+                              "' in read-only section " + std::string(isec.name) +
+                              " would need a text relocation; recompile with -fPIE");
+              } else {
+                direct_reference_to_import(sym);
+              }
+            } else {
+              if (ifunc) need(sym, NEEDS_PLT | NEEDS_CPLT);
+              if (ctx.pie && !sym->is_absolute() && !sym->is_undefined()) {
+                ++ctx.syn->reladyn->count;
+                ++ctx.syn->reladyn->relative_count;
+              }
+            }
+          } else {
+            if (ctx.pie && !sym->is_absolute() && !(sym->is_undefined() && !preempt))
+              ctx.error(isec.location(rel.offset),
+                        "relocation " + rel_type_name<E>(rel.type) + " against " +
+                            (sym->name.empty() ? std::string("local symbol") : "symbol '" + std::string(sym->name) + "'") +
+                            " cannot be used when making a PIE object; recompile with -fPIE");
+            if (preempt) direct_reference_to_import(sym);
+            else if (ifunc) need(sym, NEEDS_PLT | NEEDS_CPLT);
+          }
+          break;
+        case RelKind::pc:
+          if (preempt) direct_reference_to_import(sym);
+          else if (ifunc) need(sym, NEEDS_PLT | NEEDS_CPLT);
+          break;
+        case RelKind::branch:
+          if (preempt) need(sym, NEEDS_PLT | NEEDS_DYNSYM);
+          else if (ifunc) need(sym, NEEDS_PLT);
+          break;
+        case RelKind::got_pc:
+        case RelKind::got_pc_relax: {
+          bool relax = info.kind == RelKind::got_pc_relax && !preempt && !ifunc && !sym->is_undefined() &&
+                       !(ctx.pie && sym->is_absolute()) && got_load_relaxable<E>(isec, rel);
+          if (relax) break;
+          uint16_t f = NEEDS_GOT;
+          if (preempt || (dyn_undef_weak && !sym->is_local)) f |= NEEDS_DYNSYM;
+          if (ifunc) f |= NEEDS_PLT | NEEDS_CPLT;
+          need(sym, f);
+          break;
+        }
+        case RelKind::tls_gd:
+        case RelKind::tls_ld:
+          if (tls_call_shape<E>(isec, rel) == TlsCallShape::unknown) {
+            ctx.error(isec.location(rel.offset), "unrecognised code sequence for " + rel_type_name<E>(rel.type));
+            break;
+          }
+          if (info.kind == RelKind::tls_gd && preempt) need(sym, NEEDS_GOTTP | NEEDS_DYNSYM);
+          ++i;  // the __tls_get_addr call is relaxed away with it
+          break;
+        case RelKind::gottpoff:
+          if (preempt || (rel.offset >= 2 && isec.data[rel.offset - 2] != 0x8b && isec.data[rel.offset - 2] != 0x03))
+            need(sym, NEEDS_GOTTP | (preempt ? NEEDS_DYNSYM : 0));
+          break;
+        case RelKind::tlsdesc_pc:
+          if (preempt) need(sym, NEEDS_GOTTP | NEEDS_DYNSYM);
+          break;
+        case RelKind::gotoff:
+        case RelKind::gotpc:
+          ctx.gotplt_referenced = true;
+          break;
+        case RelKind::tpoff:
+          if (preempt)
+            ctx.error(isec.location(rel.offset), "relocation " + rel_type_name<E>(rel.type) +
+                                                     " against '" + std::string(sym->name) +
+                                                     "', which is defined in a shared library");
+          break;
+        default:
+          break;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+template <typename E>
+void scan_relocations(Context<E>& ctx, std::vector<Symbol<E>*>& needy) {
+  Scanner<E> s{ctx, needy, {}, {}};
+  for (auto& file : ctx.objs) {
+    if (!file->alive) continue;
+    for (auto& isec : file->sections)
+      if (isec && (isec->alive || isec->is_eh_frame) && (isec->shdr.flags & SHF_ALLOC)) s.scan(*isec);
+  }
+  for (std::string_view name : s.undefined_order) {
+    std::string msg = "undefined symbol: " + std::string(name);
+    for (const std::string& where : s.undefined[name])
+      msg += where.empty() ? "\n>>> referenced by more places" : "\n>>> referenced by " + where;
+    ctx.error("", msg);
+  }
+}
+
+template void scan_relocations(Context<X86_64>&, std::vector<Symbol<X86_64>*>&);
+
+}  // namespace linkbox::link
+
+namespace linkbox::link {
+namespace {
+
+// Where an imported data object lives in its library decides where its copy
+// goes: data from a read-only or RELRO segment is copied into RELRO space.
+template <typename E>
+bool in_readonly_segment(const SharedFile<E>& dso, uint64_t value) {
+  for (const elf::Phdr& p : dso.elf->segments()) {
+    bool inside = value >= p.vaddr && value < p.vaddr + p.memsz;
+    if (!inside) continue;
+    if (p.type == PT_GNU_RELRO) return true;
+    if (p.type == PT_LOAD && !(p.flags & PF_W)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+template <typename E>
+void assign_table_slots(Context<E>& ctx) {
+  Synthetics<E>& syn = *ctx.syn;
+  auto& needy = ctx.needy;
+  for (size_t i = 0; i < needy.size(); ++i) {
+    Symbol<E>* sym = needy[i];
+    if (!(sym->needs & NEEDS_COPY) || !sym->is_shared() || sym->copy_offset || sym->dynsym_idx == -2) continue;
+    auto* dso = static_cast<SharedFile<E>*>(sym->file);
+    sym->copy_readonly = in_readonly_segment(*dso, sym->value);
+    uint64_t align = sym->value ? (sym->value & -sym->value) : 1;
+    align = std::min<uint64_t>(align, 64);
+    sym->copy_offset = (sym->copy_readonly ? syn.copyrel_relro : syn.copyrel)->add(sym, align);
+    ++syn.reladyn->count;
+    // Other names for the same object (environ and __environ) share the copy,
+    // so that the library's references to either see the executable's copy.
+    for (const auto& d : dso->defs) {
+      if (d.sym.value != sym->value || d.name == sym->name || d.hidden) continue;
+      auto it = ctx.symbol_map.find(d.name);
+      if (it == ctx.symbol_map.end() || it->second->file != dso) continue;
+      Symbol<E>* alias = it->second;
+      if (!alias->needs) needy.push_back(alias);
+      alias->needs |= NEEDS_COPY | NEEDS_DYNSYM;
+      alias->copy_readonly = sym->copy_readonly;
+      alias->copy_offset = sym->copy_offset;
+      alias->dynsym_idx = -2;  // shares the copy; no relocation of its own
+    }
+  }
+  for (Symbol<E>* sym : needy)
+    if (sym->dynsym_idx == -2) sym->dynsym_idx = -1;
+  // PLT: imported functions first, then IFUNCs (IRELATIVE slots).
+  for (int pass = 0; pass < 2; ++pass)
+    for (Symbol<E>* sym : needy) {
+      if (!(sym->needs & NEEDS_PLT) || sym->plt_idx >= 0 || sym->is_shared() != (pass == 0)) continue;
+      sym->plt_idx = static_cast<int32_t>(syn.plt->symbols.size());
+      syn.plt->symbols.push_back(sym);
+      if (pass == 1) ++syn.plt->num_ifunc;
+    }
+  for (Symbol<E>* sym : needy) {
+    if ((sym->needs & NEEDS_GOT) && sym->got_idx < 0) sym->got_idx = static_cast<int32_t>(syn.got->add(GotKind::address, sym));
+    if ((sym->needs & NEEDS_GOTTP) && sym->gottp_idx < 0)
+      sym->gottp_idx = static_cast<int32_t>(syn.got->add(GotKind::tp_offset, sym));
+  }
+  if (ctx.uses_gnu_osabi || syn.plt->num_ifunc) ctx.uses_gnu_osabi = true;
+  if (syn.dynsym) {
+    syn.dynsym->finalize(ctx);
+    syn.verneed->finalize(ctx);
+  }
+  syn.reladyn->count += syn.got->count_dyn_relocs(ctx);
+}
+
+template void assign_table_slots(Context<X86_64>&);
+
+}  // namespace linkbox::link

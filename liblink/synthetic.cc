@@ -1,0 +1,1036 @@
+#include "liblink/synthetic.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "libelf/elf-rehash.h"
+#include "libformat/hash.h"
+#include "liblink/arch.h"
+#include "liblink/output-sections.h"
+
+#ifndef LINKBOX_VERSION
+#define LINKBOX_VERSION "0.0.0"
+#endif
+
+namespace linkbox::link {
+namespace {
+
+void put16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
+void put32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
+void put64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
+
+template <typename E>
+void init(Chunk<E>& c, const char* name, uint32_t type, uint64_t flags, uint64_t align, uint64_t entsize = 0) {
+  c.name = name;
+  c.shdr.type = type;
+  c.shdr.flags = flags;
+  c.shdr.addralign = align;
+  c.shdr.entsize = entsize;
+}
+
+void write_rela(uint8_t* p, const DynReloc& r) {
+  put64(p, r.offset);
+  put64(p + 8, (uint64_t(r.dynsym) << 32) | r.type);
+  put64(p + 16, static_cast<uint64_t>(r.addend));
+}
+
+// The output section index a defined symbol lives in.
+template <typename E>
+uint16_t output_shndx(const Context<E>& ctx, const Symbol<E>& sym) {
+  (void)ctx;
+  if (sym.frag) {
+    auto* ms = static_cast<const MergedSection<E>*>(sym.frag->owner);
+    return static_cast<uint16_t>(ms->parent ? ms->parent->shndx : ms->shndx);
+  }
+  if (sym.isec) {
+    if (sym.isec->is_eh_frame) return static_cast<uint16_t>(ctx.syn->ehframe->shndx);
+    return sym.isec->osec ? static_cast<uint16_t>(sym.isec->osec->shndx) : SHN_UNDEF;
+  }
+  if (sym.chunk) return static_cast<uint16_t>(sym.chunk->shndx ? sym.chunk->shndx : SHN_ABS);
+  return SHN_ABS;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- addresses
+
+template <typename E>
+uint64_t symbol_raw_address(const Context<E>& ctx, const Symbol<E>& sym) {
+  if (sym.frag) {
+    auto* ms = static_cast<const MergedSection<E>*>(sym.frag->owner);
+    return ms->address() + sym.frag->offset + sym.value;
+  }
+  if (sym.isec) {
+    if (sym.isec->is_eh_frame) return ctx.syn->ehframe->shdr.addr + sym.isec->offset + sym.value;
+    if (!sym.isec->alive || !sym.isec->osec) return 0;
+    return sym.isec->address() + sym.value;
+  }
+  if (sym.chunk) return sym.chunk->shdr.addr + sym.value;
+  if (sym.is_shared()) {
+    if (sym.needs & NEEDS_COPY)
+      return (sym.copy_readonly ? ctx.syn->copyrel_relro : ctx.syn->copyrel)->shdr.addr + sym.copy_offset;
+    return 0;
+  }
+  if (sym.state == SymbolState::defined) return sym.value;
+  return 0;
+}
+
+template <typename E>
+uint64_t symbol_address(const Context<E>& ctx, const Symbol<E>& sym) {
+  // A canonical PLT entry stands for the function wherever its address is taken.
+  if ((sym.needs & NEEDS_CPLT) && sym.plt_idx >= 0) return ctx.syn->plt->entry_address(sym.plt_idx);
+  return symbol_raw_address(ctx, sym);
+}
+
+template <typename E>
+bool is_preemptible(const Context<E>& ctx, const Symbol<E>& sym) {
+  (void)ctx;
+  // An executable's own definitions always win; only imports can be preempted.
+  return sym.is_shared();
+}
+
+// ---------------------------------------------------------------- headers
+
+template <typename E> EhdrChunk<E>::EhdrChunk() {
+  init(*this, "", SHT_NULL, SHF_ALLOC, 8);
+  this->is_header = true;
+  this->shdr.size = 64;
+}
+
+template <typename E> void EhdrChunk<E>::write(Context<E>& ctx, uint8_t* out) {
+  elf::Ehdr h;
+  std::memcpy(h.ident, ELFMAG, SELFMAG);
+  h.ident[EI_CLASS] = ELFCLASS64;
+  h.ident[EI_DATA] = ELFDATA2LSB;
+  h.ident[EI_VERSION] = EV_CURRENT;
+  h.ident[EI_OSABI] = ctx.uses_gnu_osabi ? ELFOSABI_GNU : ELFOSABI_NONE;
+  h.type = ctx.pie ? ET_DYN : ET_EXEC;
+  h.machine = E::e_machine;
+  h.version = EV_CURRENT;
+  h.entry = ctx.entry ? symbol_address(ctx, *ctx.entry) : 0;
+  h.phoff = ctx.syn->phdr->shdr.offset;
+  h.shoff = ctx.shoff;
+  h.ehsize = 64;
+  h.phentsize = 56;
+  h.phnum = static_cast<uint16_t>(ctx.segments.size());
+  h.shentsize = 64;
+  h.shnum = static_cast<uint16_t>(ctx.shnum);
+  h.shstrndx = static_cast<uint16_t>(ctx.syn->shstrtab->shndx);
+  elf::Codec(true, ByteOrder::little).write_ehdr(out, h);
+}
+
+template <typename E> PhdrChunk<E>::PhdrChunk() {
+  init(*this, "", SHT_NULL, SHF_ALLOC, 8);
+  this->is_header = true;
+}
+
+template <typename E> void PhdrChunk<E>::write(Context<E>& ctx, uint8_t* out) {
+  elf::Codec c(true, ByteOrder::little);
+  for (size_t i = 0; i < ctx.segments.size(); ++i) c.write_phdr(out + i * 56, ctx.segments[i].phdr);
+}
+
+template <typename E> InterpSection<E>::InterpSection() { init(*this, ".interp", SHT_PROGBITS, SHF_ALLOC, 1); }
+
+template <typename E> void InterpSection<E>::compute_size(Context<E>& ctx) {
+  this->shdr.size = ctx.interp_path.size() + 1;
+}
+
+template <typename E> void InterpSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  std::memcpy(out, ctx.interp_path.c_str(), ctx.interp_path.size() + 1);
+}
+
+// ---------------------------------------------------------------- GOT / PLT
+
+template <typename E> GotSection<E>::GotSection() {
+  init(*this, ".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, E::word_size, E::word_size);
+  this->relro = true;
+}
+
+template <typename E> uint32_t GotSection<E>::add(GotKind kind, Symbol<E>* sym) {
+  uint32_t slot = slots;
+  entries.push_back({kind, sym});
+  slot_of_entry.push_back(slot);
+  slots += (kind == GotKind::tls_module || kind == GotKind::tls_desc) ? 2 : 1;
+  return slot;
+}
+
+template <typename E> uint64_t GotSection<E>::count_dyn_relocs(Context<E>& ctx) const {
+  uint64_t n = 0;
+  for (const GotEntry<E>& e : entries) {
+    bool dyn = e.sym && e.sym->dynsym_idx > 0 && (e.sym->is_shared() || e.sym->is_undefined());
+    if (e.kind == GotKind::address) {
+      if (dyn) ++n;
+      else if (ctx.pie && !e.sym->is_absolute() && !e.sym->is_undefined()) ++n, ++ctx.syn->reladyn->relative_count;
+    } else if (e.kind == GotKind::tp_offset && dyn) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+template <typename E> void GotSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const GotEntry<E>& e = entries[i];
+    uint64_t addr = slot_address(static_cast<int32_t>(slot_of_entry[i]));
+    uint8_t* p = out + uint64_t(slot_of_entry[i]) * E::word_size;
+    bool dyn = e.sym && e.sym->dynsym_idx > 0 && (e.sym->is_shared() || e.sym->is_undefined());
+    if (e.kind == GotKind::address) {
+      if (dyn) {
+        ctx.dyn_relocs.push_back({addr, E::R_GLOB_DAT, static_cast<uint32_t>(e.sym->dynsym_idx), 0});
+        continue;
+      }
+      uint64_t v = symbol_address(ctx, *e.sym);
+      if (ctx.pie && !e.sym->is_absolute() && !e.sym->is_undefined())
+        ctx.dyn_relocs.push_back({addr, E::R_RELATIVE, 0, static_cast<int64_t>(v)});
+      put64(p, v);
+    } else if (e.kind == GotKind::tp_offset) {
+      if (dyn) {
+        ctx.dyn_relocs.push_back({addr, E::R_TPOFF, static_cast<uint32_t>(e.sym->dynsym_idx), 0});
+        continue;
+      }
+      put64(p, symbol_address(ctx, *e.sym) - ctx.tp_addr);
+    }
+  }
+}
+
+template <typename E> PltSection<E>::PltSection() {
+  init(*this, ".plt", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 16, 16);
+}
+
+template <typename E> void PltSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  if (!symbols.empty()) write_plt<E>(ctx, out);
+}
+
+template <typename E> GotPltSection<E>::GotPltSection() {
+  init(*this, ".got.plt", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, E::word_size, E::word_size);
+}
+
+template <typename E> void GotPltSection<E>::compute_size(Context<E>& ctx) {
+  this->shdr.size = (E::got_plt_reserved + ctx.syn->plt->symbols.size()) * E::word_size;
+}
+
+template <typename E> void GotPltSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  put64(out, ctx.syn->dynamic ? ctx.syn->dynamic->shdr.addr : 0);
+  const auto& plt = *ctx.syn->plt;
+  for (size_t i = 0; i < plt.symbols.size(); ++i) {
+    Symbol<E>* sym = plt.symbols[i];
+    uint64_t v = sym->is_shared() ? plt.entry_address(static_cast<int32_t>(i)) + 6 : symbol_raw_address(ctx, *sym);
+    put64(out + (E::got_plt_reserved + i) * E::word_size, v);
+  }
+}
+
+template <typename E> RelaDynSection<E>::RelaDynSection() {
+  init(*this, ".rela.dyn", SHT_RELA, SHF_ALLOC, 8, 24);
+}
+
+template <typename E> void RelaDynSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  auto& rs = ctx.dyn_relocs;
+  if (rs.size() != count) {
+    ctx.error("", "internal error: " + std::to_string(rs.size()) + " dynamic relocations written, " +
+                      std::to_string(count) + " planned");
+    return;
+  }
+  // R_RELATIVE first (DT_RELACOUNT counts them); IRELATIVE last, so that
+  // resolvers run after everything they might read is relocated.
+  auto rank = [](const DynReloc& r) { return r.type == E::R_RELATIVE ? 0 : r.type == E::R_IRELATIVE ? 2 : 1; };
+  std::stable_sort(rs.begin(), rs.end(), [&](const DynReloc& a, const DynReloc& b) {
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    return rank(a) == 0 && a.offset < b.offset;
+  });
+  for (size_t i = 0; i < rs.size(); ++i) write_rela(out + i * 24, rs[i]);
+}
+
+template <typename E> RelaPltSection<E>::RelaPltSection() {
+  init(*this, ".rela.plt", SHT_RELA, SHF_ALLOC, 8, 24);
+}
+
+template <typename E> void RelaPltSection<E>::compute_size(Context<E>& ctx) {
+  this->shdr.size = ctx.syn->plt->symbols.size() * 24;
+}
+
+template <typename E> void RelaPltSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  const auto& plt = *ctx.syn->plt;
+  for (size_t i = 0; i < plt.symbols.size(); ++i) {
+    Symbol<E>* sym = plt.symbols[i];
+    uint64_t slot = ctx.syn->gotplt->slot_address(static_cast<int32_t>(i));
+    DynReloc r = sym->is_shared()
+                     ? DynReloc{slot, E::R_JUMP_SLOT, static_cast<uint32_t>(sym->dynsym_idx), 0}
+                     : DynReloc{slot, E::R_IRELATIVE, 0, static_cast<int64_t>(symbol_raw_address(ctx, *sym))};
+    write_rela(out + i * 24, r);
+  }
+}
+
+// ---------------------------------------------------------------- dynamic symbols
+
+template <typename E> DynstrSection<E>::DynstrSection() { init(*this, ".dynstr", SHT_STRTAB, SHF_ALLOC, 1); }
+
+template <typename E> uint32_t DynstrSection<E>::add(std::string_view s) {
+  if (s.empty()) return 0;
+  auto [it, inserted] = offsets.try_emplace(std::string(s), static_cast<uint32_t>(data.size()));
+  if (inserted) {
+    data += s;
+    data += '\0';
+  }
+  return it->second;
+}
+
+template <typename E> void DynstrSection<E>::write(Context<E>&, uint8_t* out) {
+  std::memcpy(out, data.data(), data.size());
+}
+
+template <typename E> DynsymSection<E>::DynsymSection() {
+  init(*this, ".dynsym", SHT_DYNSYM, SHF_ALLOC, 8, 24);
+  this->shdr.info = 1;
+}
+
+template <typename E> void DynsymSection<E>::finalize(Context<E>& ctx) {
+  std::vector<Symbol<E>*> undefs, defs;
+  auto add = [&](Symbol<E>* s) {
+    if (s->dynsym_idx == 0) return;
+    s->dynsym_idx = 0;  // marks "taken" until the real index is known
+    (s->is_defined() && !(s->is_shared()) ? defs : undefs).push_back(s);
+  };
+  for (Symbol<E>* s : ctx.needy)
+    if ((s->needs & NEEDS_DYNSYM) && !s->is_local) add(s);
+  std::vector<Symbol<E>*> exported;
+  for (auto& [name, s] : ctx.symbol_map)
+    if (s->exported && s->is_defined()) exported.push_back(s);
+  std::sort(exported.begin(), exported.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  for (Symbol<E>* s : exported) add(s);
+  // Copy-relocated imports are defined in the output; .gnu.hash must cover them.
+  std::stable_partition(undefs.begin(), undefs.end(), [](Symbol<E>* s) { return !(s->needs & NEEDS_COPY); });
+  std::vector<Symbol<E>*> hashed;
+  for (Symbol<E>* s : undefs)
+    if (s->needs & NEEDS_COPY) hashed.push_back(s);
+  undefs.erase(std::remove_if(undefs.begin(), undefs.end(), [](Symbol<E>* s) { return s->needs & NEEDS_COPY; }),
+               undefs.end());
+  hashed.insert(hashed.end(), defs.begin(), defs.end());
+  // .gnu.hash wants the hashed symbols grouped by bucket.
+  auto* gh = ctx.syn->gnuhash;
+  if (gh) {
+    gh->nbuckets = std::max<uint32_t>(static_cast<uint32_t>(hashed.size() / 4), 1);
+    uint32_t bits = static_cast<uint32_t>(hashed.size()) * 12;
+    uint32_t words = 1;
+    while (words * 64 < bits) words *= 2;
+    gh->bloom_words = words;
+    std::stable_sort(hashed.begin(), hashed.end(), [&](Symbol<E>* a, Symbol<E>* b) {
+      return elf::gnu_hash(a->name) % gh->nbuckets < elf::gnu_hash(b->name) % gh->nbuckets;
+    });
+  }
+  symbols.assign(1, nullptr);
+  name_offsets.assign(1, 0);
+  for (Symbol<E>* s : undefs) symbols.push_back(s);
+  first_defined = static_cast<uint32_t>(symbols.size());
+  for (Symbol<E>* s : hashed) symbols.push_back(s);
+  for (size_t i = 1; i < symbols.size(); ++i) {
+    symbols[i]->dynsym_idx = static_cast<int32_t>(i);
+    name_offsets.push_back(ctx.syn->dynstr->add(symbols[i]->name));
+  }
+}
+
+template <typename E> void DynsymSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  elf::Codec c(true, ByteOrder::little);
+  for (size_t i = 1; i < symbols.size(); ++i) {
+    const Symbol<E>& s = *symbols[i];
+    elf::Sym es;
+    es.name = name_offsets[i];
+    uint8_t type = s.type == STT_GNU_IFUNC && (s.needs & NEEDS_CPLT) ? STT_FUNC : s.type;
+    // An import is weak when every reference to it is.
+    bool weak = s.is_defined() ? s.weak : !s.strong_ref;
+    es.info = ELF64_ST_INFO(weak ? STB_WEAK : STB_GLOBAL, type);
+    es.other = s.visibility;
+    es.size = s.size;
+    if (s.is_shared() && (s.needs & NEEDS_COPY)) {
+      es.shndx = static_cast<uint16_t>((s.copy_readonly ? ctx.syn->copyrel_relro : ctx.syn->copyrel)->shndx);
+      es.value = symbol_address(ctx, s);
+      es.info = ELF64_ST_INFO(STB_GLOBAL, type);
+    } else if (s.is_shared() || s.is_undefined()) {
+      es.shndx = SHN_UNDEF;
+      es.value = (s.needs & NEEDS_CPLT) && s.plt_idx >= 0 ? symbol_address(ctx, s) : 0;
+      if (s.is_undefined()) es.size = 0;
+    } else {
+      es.shndx = output_shndx(ctx, s);
+      es.value = symbol_address(ctx, s);
+    }
+    c.write_sym(out + i * 24, es);
+  }
+}
+
+template <typename E> HashSection<E>::HashSection() { init(*this, ".hash", SHT_HASH, SHF_ALLOC, 8, 4); }
+
+template <typename E> void HashSection<E>::compute_size(Context<E>& ctx) {
+  uint64_t n = ctx.syn->dynsym->symbols.size();
+  this->shdr.size = (2 + n + n) * 4;
+}
+
+template <typename E> void HashSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  const auto& syms = ctx.syn->dynsym->symbols;
+  uint32_t n = static_cast<uint32_t>(syms.size());
+  put32(out, n);
+  put32(out + 4, n);
+  uint8_t* buckets = out + 8;
+  uint8_t* chains = buckets + n * 4;
+  std::vector<uint32_t> b(n, 0), ch(n, 0);
+  for (uint32_t i = 1; i < n; ++i) {
+    uint32_t h = elf::sysv_hash(syms[i]->name) % n;
+    ch[i] = b[h];
+    b[h] = i;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    put32(buckets + i * 4, b[i]);
+    put32(chains + i * 4, ch[i]);
+  }
+}
+
+template <typename E> GnuHashSection<E>::GnuHashSection() {
+  init(*this, ".gnu.hash", SHT_GNU_HASH, SHF_ALLOC, 8);
+}
+
+template <typename E> void GnuHashSection<E>::compute_size(Context<E>& ctx) {
+  const auto& ds = *ctx.syn->dynsym;
+  uint64_t hashed = ds.symbols.size() - ds.first_defined;
+  this->shdr.size = 16 + bloom_words * 8 + nbuckets * 4 + hashed * 4;
+}
+
+template <typename E> void GnuHashSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  const auto& ds = *ctx.syn->dynsym;
+  uint32_t first = ds.first_defined;
+  uint32_t n = static_cast<uint32_t>(ds.symbols.size());
+  put32(out, nbuckets);
+  put32(out + 4, first);
+  put32(out + 8, bloom_words);
+  put32(out + 12, bloom_shift);
+  uint8_t* bloom = out + 16;
+  uint8_t* buckets = bloom + bloom_words * 8;
+  uint8_t* chain = buckets + nbuckets * 4;
+  std::vector<uint64_t> words(bloom_words, 0);
+  std::vector<uint32_t> hashes(n, 0);
+  for (uint32_t i = first; i < n; ++i) {
+    uint32_t h = elf::gnu_hash(ds.symbols[i]->name);
+    hashes[i] = h;
+    words[(h / 64) % bloom_words] |= (uint64_t(1) << (h % 64)) | (uint64_t(1) << ((h >> bloom_shift) % 64));
+  }
+  for (uint32_t w = 0; w < bloom_words; ++w) put64(bloom + w * 8, words[w]);
+  for (uint32_t i = first; i < n; ++i) {
+    uint32_t b = hashes[i] % nbuckets;
+    uint8_t* bp = buckets + b * 4;
+    uint32_t cur;
+    std::memcpy(&cur, bp, 4);
+    if (cur == 0) put32(bp, i);
+    bool last = i + 1 == n || hashes[i + 1] % nbuckets != b;
+    put32(chain + (i - first) * 4, (hashes[i] & ~1u) | (last ? 1 : 0));
+  }
+}
+
+template <typename E> VersymSection<E>::VersymSection() {
+  init(*this, ".gnu.version", SHT_GNU_versym, SHF_ALLOC, 2, 2);
+}
+
+template <typename E> void VersymSection<E>::compute_size(Context<E>& ctx) {
+  this->shdr.size = ctx.syn->dynsym->symbols.size() * 2;
+}
+
+template <typename E> void VersymSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  const auto& syms = ctx.syn->dynsym->symbols;
+  for (size_t i = 0; i < syms.size(); ++i)
+    put16(out + i * 2, i == 0 ? 0 : i < versions.size() ? versions[i] : 1);
+}
+
+template <typename E> VerneedSection<E>::VerneedSection() {
+  init(*this, ".gnu.version_r", SHT_GNU_verneed, SHF_ALLOC, 8);
+}
+
+template <typename E> void VerneedSection<E>::finalize(Context<E>& ctx) {
+  const auto& syms = ctx.syn->dynsym->symbols;
+  auto& versions = ctx.syn->versym->versions;
+  versions.assign(syms.size(), 1);
+  // (DSO, its version index) -> our index, in first-use order per DSO.
+  std::vector<std::pair<SharedFile<E>*, std::vector<uint16_t>>> per_dso;
+  std::map<std::pair<SharedFile<E>*, uint16_t>, uint16_t> index;
+  uint16_t next = 2;
+  for (size_t i = 1; i < syms.size(); ++i) {
+    Symbol<E>* s = syms[i];
+    if (!s->is_shared() || s->dso_version < 2) continue;
+    auto* dso = static_cast<SharedFile<E>*>(s->file);
+    if (s->dso_version >= dso->version_names.size() || dso->version_names[s->dso_version].empty()) continue;
+    auto key = std::make_pair(dso, s->dso_version);
+    auto it = index.find(key);
+    if (it == index.end()) {
+      it = index.emplace(key, next++).first;
+      auto d = std::find_if(per_dso.begin(), per_dso.end(), [&](auto& p) { return p.first == dso; });
+      if (d == per_dso.end()) per_dso.push_back({dso, {}}), d = per_dso.end() - 1;
+      d->second.push_back(s->dso_version);
+    }
+    versions[i] = it->second;
+  }
+  contents.clear();
+  count = static_cast<uint32_t>(per_dso.size());
+  for (size_t k = 0; k < per_dso.size(); ++k) {
+    auto& [dso, vers] = per_dso[k];
+    size_t at = contents.size();
+    contents.resize(at + 16 + vers.size() * 16);
+    uint8_t* p = contents.data() + at;
+    put16(p, 1);
+    put16(p + 2, static_cast<uint16_t>(vers.size()));
+    put32(p + 4, ctx.syn->dynstr->add(dso->soname));
+    put32(p + 8, 16);
+    put32(p + 12, k + 1 == per_dso.size() ? 0 : static_cast<uint32_t>(16 + vers.size() * 16));
+    for (size_t j = 0; j < vers.size(); ++j) {
+      uint8_t* a = p + 16 + j * 16;
+      const std::string& name = dso->version_names[vers[j]];
+      put32(a, elf::sysv_hash(name));
+      put16(a + 4, 0);
+      put16(a + 6, index[{dso, vers[j]}]);
+      put32(a + 8, ctx.syn->dynstr->add(name));
+      put32(a + 12, j + 1 == vers.size() ? 0 : 16);
+    }
+  }
+  this->shdr.info = count;
+}
+
+template <typename E> void VerneedSection<E>::write(Context<E>&, uint8_t* out) {
+  std::memcpy(out, contents.data(), contents.size());
+}
+
+// ---------------------------------------------------------------- .dynamic
+
+template <typename E> DynamicSection<E>::DynamicSection() {
+  init(*this, ".dynamic", SHT_DYNAMIC, SHF_ALLOC | SHF_WRITE, 8, 16);
+  this->relro = true;
+}
+
+template <typename E>
+std::vector<std::pair<int64_t, uint64_t>> DynamicSection<E>::entries(Context<E>& ctx) const {
+  const Synthetics<E>& s = *ctx.syn;
+  std::vector<std::pair<int64_t, uint64_t>> e;
+  for (auto& dso : ctx.dsos)
+    if (dso->needed) e.push_back({DT_NEEDED, s.dynstr->add(dso->soname)});
+  if (!ctx.runpath.empty()) e.push_back({DT_RUNPATH, s.dynstr->add(ctx.runpath)});
+  auto defined = [&](const char* name) -> Symbol<E>* {
+    auto it = ctx.symbol_map.find(name);
+    return it != ctx.symbol_map.end() && it->second->is_defined() ? it->second : nullptr;
+  };
+  if (Symbol<E>* init = defined("_init")) e.push_back({DT_INIT, symbol_address(ctx, *init)});
+  if (Symbol<E>* fini = defined("_fini")) e.push_back({DT_FINI, symbol_address(ctx, *fini)});
+  for (OutputSection<E>* osec : ctx.output_sections) {
+    if (!osec->shndx) continue;
+    if (osec->shdr.type == SHT_PREINIT_ARRAY)
+      e.push_back({DT_PREINIT_ARRAY, osec->shdr.addr}), e.push_back({DT_PREINIT_ARRAYSZ, osec->shdr.size});
+    if (osec->shdr.type == SHT_INIT_ARRAY)
+      e.push_back({DT_INIT_ARRAY, osec->shdr.addr}), e.push_back({DT_INIT_ARRAYSZ, osec->shdr.size});
+    if (osec->shdr.type == SHT_FINI_ARRAY)
+      e.push_back({DT_FINI_ARRAY, osec->shdr.addr}), e.push_back({DT_FINI_ARRAYSZ, osec->shdr.size});
+  }
+  if (s.hash) e.push_back({DT_HASH, s.hash->shdr.addr});
+  if (s.gnuhash) e.push_back({DT_GNU_HASH, s.gnuhash->shdr.addr});
+  e.push_back({DT_STRTAB, s.dynstr->shdr.addr});
+  e.push_back({DT_SYMTAB, s.dynsym->shdr.addr});
+  e.push_back({DT_STRSZ, s.dynstr->data.size()});
+  e.push_back({DT_SYMENT, 24});
+  e.push_back({DT_DEBUG, 0});
+  if (!s.plt->symbols.empty()) {
+    e.push_back({DT_PLTGOT, s.gotplt->shdr.addr});
+    e.push_back({DT_PLTRELSZ, s.relaplt->shdr.size});
+    e.push_back({DT_PLTREL, DT_RELA});
+    e.push_back({DT_JMPREL, s.relaplt->shdr.addr});
+  }
+  if (s.reladyn->count) {
+    e.push_back({DT_RELA, s.reladyn->shdr.addr});
+    e.push_back({DT_RELASZ, s.reladyn->shdr.size});
+    e.push_back({DT_RELAENT, 24});
+    if (s.reladyn->relative_count) e.push_back({DT_RELACOUNT, s.reladyn->relative_count});
+  }
+  if (ctx.opts.now) e.push_back({DT_FLAGS, DF_BIND_NOW});
+  uint64_t flags1 = (ctx.opts.now ? DF_1_NOW : 0) | (ctx.pie ? DF_1_PIE : 0);
+  if (flags1) e.push_back({DT_FLAGS_1, flags1});
+  if (s.verneed && s.verneed->count) {
+    e.push_back({DT_VERNEED, s.verneed->shdr.addr});
+    e.push_back({DT_VERNEEDNUM, s.verneed->count});
+  }
+  if (s.versym && s.verneed && s.verneed->count) e.push_back({DT_VERSYM, s.versym->shdr.addr});
+  e.push_back({DT_NULL, 0});
+  return e;
+}
+
+template <typename E> void DynamicSection<E>::compute_size(Context<E>& ctx) {
+  this->shdr.size = entries(ctx).size() * 16;
+}
+
+template <typename E> void DynamicSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  auto e = entries(ctx);
+  for (size_t i = 0; i < e.size(); ++i) {
+    put64(out + i * 16, static_cast<uint64_t>(e[i].first));
+    put64(out + i * 16 + 8, e[i].second);
+  }
+}
+
+template <typename E> CopyRelSection<E>::CopyRelSection(bool relro) {
+  if (relro) {
+    // Zero-filled PROGBITS: it sits among file-backed RELRO sections.
+    init(*this, ".bss.rel.ro", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8);
+    this->relro = true;
+  } else {
+    init(*this, ".dynbss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, 8);
+  }
+}
+
+template <typename E> uint64_t CopyRelSection<E>::add(Symbol<E>* sym, uint64_t align) {
+  uint64_t off = align_up(this->shdr.size, align);
+  this->shdr.size = off + std::max<uint64_t>(sym->size, 1);
+  this->shdr.addralign = std::max(this->shdr.addralign, align);
+  symbols.push_back(sym);
+  return off;
+}
+
+// ---------------------------------------------------------------- notes
+
+template <typename E> BuildIdSection<E>::BuildIdSection() {
+  init(*this, ".note.gnu.build-id", SHT_NOTE, SHF_ALLOC, 4);
+}
+
+template <typename E> void BuildIdSection<E>::compute_size(Context<E>& ctx) {
+  const std::string& k = *ctx.opts.build_id;
+  if (k == "sha1" || k == "tree") hash_size = 20;
+  else if (k == "md5" || k == "uuid") hash_size = 16;
+  else if (k.rfind("0x", 0) == 0) hash_size = (k.size() - 2) / 2;
+  else hash_size = 8;  // fast
+  this->shdr.size = 16 + hash_size;
+}
+
+template <typename E> void BuildIdSection<E>::fill(Context<E>& ctx) {
+  uint8_t* p = ctx.buffer.data() + this->shdr.offset;
+  put32(p, 4);
+  put32(p + 4, static_cast<uint32_t>(hash_size));
+  put32(p + 8, NT_GNU_BUILD_ID);
+  std::memcpy(p + 12, "GNU", 4);
+  uint8_t* desc = p + 16;
+  const std::string& k = *ctx.opts.build_id;
+  std::span<const uint8_t> all(ctx.buffer);
+  if (k == "sha1" || k == "tree") {
+    auto h = sha1(all);
+    std::memcpy(desc, h.data(), 20);
+  } else if (k == "md5") {
+    auto h = md5(all);
+    std::memcpy(desc, h.data(), 16);
+  } else if (k == "uuid") {
+    int fd = ::open("/dev/urandom", O_RDONLY);
+    if (fd < 0 || ::read(fd, desc, 16) != 16) ctx.error("", "cannot read /dev/urandom for --build-id=uuid");
+    if (fd >= 0) ::close(fd);
+    desc[6] = (desc[6] & 0x0f) | 0x40;
+    desc[8] = (desc[8] & 0x3f) | 0x80;
+  } else if (k.rfind("0x", 0) == 0) {
+    for (uint64_t i = 0; i < hash_size; ++i) desc[i] = static_cast<uint8_t>(std::stoul(k.substr(2 + 2 * i, 2), nullptr, 16));
+  } else {
+    put64(desc, fast_hash64(all));
+  }
+}
+
+template <typename E> GnuPropertySection<E>::GnuPropertySection() {
+  init(*this, ".note.gnu.property", SHT_NOTE, SHF_ALLOC, 8);
+}
+
+template <typename E> void GnuPropertySection<E>::compute_size(Context<E>& ctx) {
+  this->shdr.size = ctx.x86_features_and ? 32 : 0;
+}
+
+template <typename E> void GnuPropertySection<E>::write(Context<E>& ctx, uint8_t* out) {
+  put32(out, 4);
+  put32(out + 4, 16);
+  put32(out + 8, NT_GNU_PROPERTY_TYPE_0);
+  std::memcpy(out + 12, "GNU", 4);
+  put32(out + 16, 0xc0000002);  // GNU_PROPERTY_X86_FEATURE_1_AND
+  put32(out + 20, 4);
+  put32(out + 24, ctx.x86_features_and);
+  put32(out + 28, 0);
+}
+
+// ---------------------------------------------------------------- .eh_frame
+
+namespace {
+
+uint64_t read_uleb(std::span<const uint8_t> d, size_t& at) {
+  uint64_t v = 0;
+  int shift = 0;
+  while (at < d.size()) {
+    uint8_t b = d[at++];
+    if (shift < 64) v |= uint64_t(b & 0x7f) << shift;
+    shift += 7;
+    if (!(b & 0x80)) break;
+  }
+  return v;
+}
+
+// The FDE pointer encoding a CIE declares ('R' in its augmentation).
+uint8_t cie_fde_encoding(std::span<const uint8_t> cie) {
+  size_t at = 9;  // length, id, version
+  std::string aug;
+  while (at < cie.size() && cie[at]) aug += static_cast<char>(cie[at++]);
+  ++at;
+  if (aug.empty() || aug[0] != 'z') return 0x00;
+  read_uleb(cie, at);  // code alignment
+  read_uleb(cie, at);  // data alignment (sleb; only skipped)
+  if (cie[8] == 1) ++at; else read_uleb(cie, at);  // return address register
+  read_uleb(cie, at);  // augmentation length
+  auto size_of = [](uint8_t enc) -> size_t {
+    switch (enc & 0x0f) {
+      case 0x00: return 8;
+      case 0x02: case 0x0a: return 2;
+      case 0x03: case 0x0b: return 4;
+      default: return 8;
+    }
+  };
+  for (size_t i = 1; i < aug.size() && at < cie.size(); ++i) {
+    char c = aug[i];
+    if (c == 'R') return cie[at];
+    if (c == 'P') {
+      uint8_t enc = cie[at++];
+      at += size_of(enc);
+    } else if (c == 'L') {
+      ++at;
+    }
+  }
+  return 0x00;
+}
+
+int64_t read_encoded(const uint8_t* p, uint8_t enc, uint64_t field_addr) {
+  int64_t v = 0;
+  switch (enc & 0x0f) {
+    case 0x00: case 0x04: case 0x0c: { uint64_t x; std::memcpy(&x, p, 8); v = static_cast<int64_t>(x); break; }
+    case 0x03: { uint32_t x; std::memcpy(&x, p, 4); v = x; break; }
+    case 0x0b: { int32_t x; std::memcpy(&x, p, 4); v = x; break; }
+    case 0x02: { uint16_t x; std::memcpy(&x, p, 2); v = x; break; }
+    case 0x0a: { int16_t x; std::memcpy(&x, p, 2); v = x; break; }
+  }
+  if ((enc & 0x70) == 0x10) v += static_cast<int64_t>(field_addr);
+  return v;
+}
+
+}  // namespace
+
+template <typename E> EhFrameSection<E>::EhFrameSection() {
+  init(*this, ".eh_frame", SHT_PROGBITS, SHF_ALLOC, 8);
+}
+
+template <typename E> void EhFrameSection<E>::build(Context<E>& ctx) {
+  records.clear();
+  for (auto& file : ctx.objs) {
+    if (!file->alive) continue;
+    for (auto& isec : file->sections) {
+      if (!isec || !isec->is_eh_frame) continue;
+      isec->alive = false;  // its bytes are written here, record by record
+      std::stable_sort(isec->rels.begin(), isec->rels.end(),
+                       [](const Rela& a, const Rela& b) { return a.offset < b.offset; });
+      auto d = isec->data;
+      std::map<uint64_t, int64_t> cie_at;
+      uint64_t at = 0;
+      uint32_t r = 0;
+      while (at + 4 <= d.size()) {
+        uint32_t len;
+        std::memcpy(&len, d.data() + at, 4);
+        if (len == 0) break;
+        if (len == 0xffffffff || len > d.size() - at - 4 || len < 4) {
+          ctx.error(isec->location(at), "malformed .eh_frame record");
+          break;
+        }
+        uint64_t size = len + 4;
+        uint32_t id;
+        std::memcpy(&id, d.data() + at + 4, 4);
+        Record rec{isec.get(), at, size, id == 0};
+        while (r < isec->rels.size() && isec->rels[r].offset < at) ++r;
+        rec.rel_begin = r;
+        while (r < isec->rels.size() && isec->rels[r].offset < at + size) ++r;
+        rec.rel_end = r;
+        if (rec.is_cie) {
+          cie_at[at] = static_cast<int64_t>(records.size());
+          records.push_back(rec);
+        } else {
+          uint64_t cie_off = at + 4 - id;
+          auto it = cie_at.find(cie_off);
+          if (id > at + 4 || it == cie_at.end()) {
+            ctx.error(isec->location(at), "FDE points at no CIE");
+            break;
+          }
+          rec.cie_record = it->second;
+          // An FDE lives only while the code it describes does.
+          bool live = false;
+          if (rec.rel_begin < rec.rel_end && isec->rels[rec.rel_begin].offset == at + 8) {
+            const Rela& rel = isec->rels[rec.rel_begin];
+            Symbol<E>* sym = file->symbols[rel.sym];
+            live = sym && sym->isec && sym->isec->alive;
+          }
+          if (live) records.push_back(rec);
+        }
+        at += size;
+      }
+    }
+  }
+}
+
+template <typename E> void EhFrameSection<E>::compute_size(Context<E>&) {
+  uint64_t off = 0;
+  InputSection<E>* last = nullptr;
+  for (Record& r : records) {
+    if (r.isec != last) r.isec->offset = off, last = r.isec;
+    r.out_offset = off;
+    off += r.size;
+  }
+  this->shdr.size = off + 4;  // the zero terminator
+}
+
+template <typename E> void EhFrameSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  for (const Record& r : records) {
+    std::memcpy(out + r.out_offset, r.isec->data.data() + r.in_offset, r.size);
+    if (!r.is_cie) put32(out + r.out_offset + 4, static_cast<uint32_t>(r.out_offset + 4 - records[r.cie_record].out_offset));
+    std::span<const Rela> rels(r.isec->rels.data() + r.rel_begin, r.rel_end - r.rel_begin);
+    apply_relocs(ctx, *r.isec, rels, r.in_offset, out + r.out_offset, this->shdr.addr + r.out_offset);
+  }
+  put32(out + this->shdr.size - 4, 0);
+}
+
+template <typename E> EhFrameHdrSection<E>::EhFrameHdrSection() {
+  init(*this, ".eh_frame_hdr", SHT_PROGBITS, SHF_ALLOC, 4);
+}
+
+template <typename E> void EhFrameHdrSection<E>::compute_size(Context<E>& ctx) {
+  fde_count = 0;
+  for (auto& r : ctx.syn->ehframe->records) fde_count += !r.is_cie;
+  this->shdr.size = 12 + fde_count * 8;
+}
+
+template <typename E> void EhFrameHdrSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  const auto& eh = *ctx.syn->ehframe;
+  uint64_t hdr = this->shdr.addr;
+  const uint8_t* eh_out = ctx.buffer.data() + eh.shdr.offset;  // already written
+  out[0] = 1;
+  out[1] = 0x1b;  // eh_frame_ptr: pcrel sdata4
+  out[2] = 0x03;  // fde_count: udata4
+  out[3] = 0x3b;  // table: datarel sdata4
+  put32(out + 4, static_cast<uint32_t>(eh.shdr.addr - (hdr + 4)));
+  put32(out + 8, static_cast<uint32_t>(fde_count));
+  std::vector<std::pair<int64_t, int64_t>> table;
+  for (const auto& r : eh.records) {
+    if (r.is_cie) continue;
+    const auto& cie = eh.records[r.cie_record];
+    uint8_t enc = cie_fde_encoding({eh_out + cie.out_offset, cie.size});
+    uint64_t field = eh.shdr.addr + r.out_offset + 8;
+    int64_t pc = read_encoded(eh_out + r.out_offset + 8, enc, field);
+    table.push_back({pc - static_cast<int64_t>(hdr), static_cast<int64_t>(eh.shdr.addr + r.out_offset - hdr)});
+  }
+  std::sort(table.begin(), table.end());
+  for (size_t i = 0; i < table.size(); ++i) {
+    put32(out + 12 + i * 8, static_cast<uint32_t>(table[i].first));
+    put32(out + 16 + i * 8, static_cast<uint32_t>(table[i].second));
+  }
+}
+
+// ---------------------------------------------------------------- .symtab
+
+template <typename E> SymtabSection<E>::SymtabSection() { init(*this, ".symtab", SHT_SYMTAB, 0, 8, 24); }
+
+template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
+  syms.assign(1, elf::Sym{});
+  sources.assign(1, nullptr);
+  strtab.assign(1, '\0');
+  auto add_name = [&](std::string_view n) {
+    uint32_t off = static_cast<uint32_t>(strtab.size());
+    strtab += n;
+    strtab += '\0';
+    return off;
+  };
+  auto alive = [](const Symbol<E>& s) {
+    if (s.isec && !s.isec->is_eh_frame && (!s.isec->alive || !s.isec->osec)) return false;
+    return true;
+  };
+  for (auto& file : ctx.objs) {
+    if (!file->alive) continue;
+    for (uint32_t i = 1; i < file->first_global && i < file->symbols.size(); ++i) {
+      Symbol<E>* s = file->symbols[i];
+      const elf::Sym& es = file->esyms[i];
+      uint8_t type = ELF64_ST_TYPE(es.info);
+      if (type == STT_SECTION || s->name.empty()) continue;
+      if (s->name.substr(0, 2) == ".L") continue;
+      if (type != STT_FILE && es.shndx == SHN_UNDEF) continue;
+      if (!alive(*s) || (es.shndx != SHN_ABS && es.shndx < SHN_LORESERVE && !s->isec && !s->frag && type != STT_FILE)) continue;
+      elf::Sym o;
+      o.name = add_name(s->name);
+      o.info = es.info;
+      o.other = es.other;
+      o.size = es.size;
+      if (type == STT_FILE) o.shndx = SHN_ABS;
+      else {
+        o.shndx = output_shndx(ctx, *s);
+        o.value = symbol_address(ctx, *s);
+        if (o.value == 0 && o.shndx == SHN_ABS) o.value = es.value;
+      }
+      syms.push_back(o);
+      sources.push_back(s);
+    }
+  }
+  // Hidden and internal definitions are local in the output.
+  std::vector<Symbol<E>*> globals, locals;
+  for (auto& [name, s] : ctx.symbol_map) {
+    if (!s->referenced && !s->is_defined() && !s->is_shared()) continue;
+    if (s->is_defined() && !alive(*s)) continue;
+    if (s->state == SymbolState::lazy) continue;
+    if (s->is_shared() && !s->referenced) continue;
+    if (s->linker_defined && !s->referenced) continue;
+    if (s->is_defined() && s->visibility != STV_DEFAULT && s->visibility != STV_PROTECTED) locals.push_back(s);
+    else globals.push_back(s);
+  }
+  auto order = [](Symbol<E>* a, Symbol<E>* b) {
+    uint32_t pa = a->file ? a->file->priority : 0, pb = b->file ? b->file->priority : 0;
+    if (pa != pb) return pa < pb;
+    return a->name < b->name;
+  };
+  std::sort(locals.begin(), locals.end(), order);
+  std::sort(globals.begin(), globals.end(), order);
+  auto emit = [&](Symbol<E>* s, bool local) {
+    elf::Sym o;
+    o.name = add_name(s->name);
+    bool weak = s->is_defined() ? s->weak : !s->strong_ref;
+    uint8_t bind = local ? STB_LOCAL : weak ? STB_WEAK : STB_GLOBAL;
+    o.info = ELF64_ST_INFO(bind, s->type);
+    o.other = s->visibility;
+    o.size = s->size;
+    if (s->is_defined() || (s->is_shared() && (s->needs & NEEDS_COPY))) {
+      o.shndx = s->is_shared() ? static_cast<uint16_t>((s->copy_readonly ? ctx.syn->copyrel_relro : ctx.syn->copyrel)->shndx)
+                               : output_shndx(ctx, *s);
+      o.value = symbol_address(ctx, *s);
+    } else {
+      o.shndx = SHN_UNDEF;
+      o.value = (s->needs & NEEDS_CPLT) ? symbol_address(ctx, *s) : 0;
+      if (!s->is_shared()) o.size = 0;
+    }
+    syms.push_back(o);
+    sources.push_back(s);
+  };
+  for (Symbol<E>* s : locals) emit(s, true);
+  this->shdr.info = static_cast<uint32_t>(syms.size());
+  for (Symbol<E>* s : globals) emit(s, false);
+}
+
+template <typename E> void SymtabSection<E>::write(Context<E>&, uint8_t* out) {
+  elf::Codec c(true, ByteOrder::little);
+  for (size_t i = 0; i < syms.size(); ++i) c.write_sym(out + i * 24, syms[i]);
+}
+
+template <typename E> StrtabSection<E>::StrtabSection() { init(*this, ".strtab", SHT_STRTAB, 0, 1); }
+
+template <typename E> void StrtabSection<E>::compute_size(Context<E>& ctx) {
+  this->shdr.size = ctx.syn->symtab->strtab.size();
+}
+
+template <typename E> void StrtabSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  std::memcpy(out, ctx.syn->symtab->strtab.data(), ctx.syn->symtab->strtab.size());
+}
+
+template <typename E> ShstrtabSection<E>::ShstrtabSection() { init(*this, ".shstrtab", SHT_STRTAB, 0, 1); }
+
+template <typename E> void ShstrtabSection<E>::compute_size(Context<E>& ctx) {
+  data.assign(1, '\0');
+  std::unordered_map<std::string, uint32_t> seen;
+  for (Chunk<E>* c : ctx.chunks) {
+    if (c->is_header) continue;
+    auto [it, inserted] = seen.try_emplace(c->name, static_cast<uint32_t>(data.size()));
+    if (inserted) data += c->name + '\0';
+    c->shdr.name = it->second;
+  }
+  this->shdr.size = data.size();
+}
+
+template <typename E> void ShstrtabSection<E>::write(Context<E>&, uint8_t* out) {
+  std::memcpy(out, data.data(), data.size());
+}
+
+// ---------------------------------------------------------------- creation
+
+template <typename E>
+void create_synthetic_sections(Context<E>& ctx) {
+  ctx.syn = std::make_unique<Synthetics<E>>();
+  Synthetics<E>& s = *ctx.syn;
+  auto make = [&](auto* p) {
+    using T = std::remove_pointer_t<decltype(p)>;
+    return ctx.make_chunk(std::unique_ptr<T>(p));
+  };
+  s.ehdr = make(new EhdrChunk<E>());
+  s.phdr = make(new PhdrChunk<E>());
+  if (!ctx.interp_path.empty()) s.interp = make(new InterpSection<E>());
+  s.got = make(new GotSection<E>());
+  s.gotplt = make(new GotPltSection<E>());
+  s.plt = make(new PltSection<E>());
+  s.reladyn = make(new RelaDynSection<E>());
+  s.relaplt = make(new RelaPltSection<E>());
+  if (ctx.dynamic) {
+    s.dynstr = make(new DynstrSection<E>());
+    s.dynsym = make(new DynsymSection<E>());
+    HashStyle style = ctx.opts.hash_style.value_or(HashStyle::sysv);
+    if (style != HashStyle::gnu) s.hash = make(new HashSection<E>());
+    if (style != HashStyle::sysv) s.gnuhash = make(new GnuHashSection<E>());
+    s.versym = make(new VersymSection<E>());
+    s.verneed = make(new VerneedSection<E>());
+    s.dynamic = make(new DynamicSection<E>());
+  }
+  s.copyrel = make(new CopyRelSection<E>(false));
+  s.copyrel_relro = make(new CopyRelSection<E>(true));
+  s.ehframe = make(new EhFrameSection<E>());
+  if (ctx.opts.eh_frame_hdr) s.ehframehdr = make(new EhFrameHdrSection<E>());
+  if (ctx.opts.build_id && *ctx.opts.build_id != "none") s.buildid = make(new BuildIdSection<E>());
+  if (ctx.x86_features_and) s.property = make(new GnuPropertySection<E>());
+  if (ctx.opts.strip != StripMode::all) {
+    s.symtab = make(new SymtabSection<E>());
+    s.strtab = make(new StrtabSection<E>());
+  }
+  s.shstrtab = make(new ShstrtabSection<E>());
+  // Our own line in .comment, as lld adds one.
+  MergedSection<E>* comment = nullptr;
+  for (MergedSection<E>* ms : ctx.merged_sections)
+    if (ms->name == ".comment") comment = ms;
+  if (!comment) {
+    auto m = std::make_unique<MergedSection<E>>();
+    m->name = ".comment";
+    m->shdr.type = SHT_PROGBITS;
+    m->shdr.flags = SHF_MERGE | SHF_STRINGS;
+    m->shdr.entsize = 1;
+    m->shdr.addralign = 1;
+    comment = ctx.make_chunk(std::move(m));
+    ctx.merged_sections.push_back(comment);
+  }
+  std::string_view line = ctx.save(std::string("Linker: linkbox ") + LINKBOX_VERSION + std::string(1, '\0'));
+  comment->insert(line, 1);
+}
+
+#define INSTANTIATE(E)                                                            \
+  template struct EhdrChunk<E>;                                                   \
+  template struct PhdrChunk<E>;                                                   \
+  template struct InterpSection<E>;                                               \
+  template struct GotSection<E>;                                                  \
+  template struct PltSection<E>;                                                  \
+  template struct GotPltSection<E>;                                               \
+  template struct RelaDynSection<E>;                                              \
+  template struct RelaPltSection<E>;                                              \
+  template struct DynstrSection<E>;                                               \
+  template struct DynsymSection<E>;                                               \
+  template struct HashSection<E>;                                                 \
+  template struct GnuHashSection<E>;                                              \
+  template struct VersymSection<E>;                                               \
+  template struct VerneedSection<E>;                                              \
+  template struct DynamicSection<E>;                                              \
+  template struct CopyRelSection<E>;                                              \
+  template struct EhFrameSection<E>;                                              \
+  template struct EhFrameHdrSection<E>;                                           \
+  template struct BuildIdSection<E>;                                              \
+  template struct GnuPropertySection<E>;                                          \
+  template struct SymtabSection<E>;                                               \
+  template struct StrtabSection<E>;                                               \
+  template struct ShstrtabSection<E>;                                             \
+  template void create_synthetic_sections(Context<E>&);                           \
+  template uint64_t symbol_address(const Context<E>&, const Symbol<E>&);          \
+  template uint64_t symbol_raw_address(const Context<E>&, const Symbol<E>&);      \
+  template bool is_preemptible(const Context<E>&, const Symbol<E>&);
+
+INSTANTIATE(X86_64)
+
+}  // namespace linkbox::link

@@ -1,0 +1,65 @@
+#include "liblink/write-output.h"
+
+#include <sys/stat.h>
+
+#include "libelf/elf-file.h"
+#include "libformat/output-file.h"
+#include "liblink/synthetic.h"
+
+namespace linkbox::link {
+
+template <typename E>
+void write_output(Context<E>& ctx) {
+  Synthetics<E>& s = *ctx.syn;
+  ctx.buffer.assign(ctx.file_size, 0);
+  uint8_t* buf = ctx.buffer.data();
+  // Sections first: writing them records their dynamic relocations. The
+  // unwind index reads the written .eh_frame, and .rela.dyn needs every
+  // dynamic relocation, so those two come last.
+  for (Chunk<E>* c : ctx.chunks) {
+    if (c == s.reladyn || c == s.ehframehdr || c->shdr.type == SHT_NOBITS) continue;
+    c->write(ctx, buf + c->shdr.offset);
+  }
+  for (CopyRelSection<E>* cr : {s.copyrel, s.copyrel_relro})
+    for (Symbol<E>* sym : cr->symbols)
+      ctx.dyn_relocs.push_back({symbol_address(ctx, *sym), E::R_COPY, static_cast<uint32_t>(sym->dynsym_idx), 0});
+  if (s.ehframehdr && s.ehframehdr->shndx) s.ehframehdr->write(ctx, buf + s.ehframehdr->shdr.offset);
+  if (s.reladyn->shndx) s.reladyn->write(ctx, buf + s.reladyn->shdr.offset);
+  else if (!ctx.dyn_relocs.empty()) ctx.error("", "internal error: dynamic relocations without .rela.dyn");
+
+  // Section headers.
+  elf::Codec codec(true, ByteOrder::little);
+  auto index = [](const Chunk<E>* c) -> uint32_t { return c ? c->shndx : 0; };
+  for (Chunk<E>* c : ctx.chunks) {
+    if (c->is_header) continue;
+    elf::Shdr h = c->shdr;
+    if (c == s.dynsym || c == s.verneed || c == s.dynamic) h.link = index(s.dynstr);
+    if (c == s.hash || c == s.gnuhash || c == s.versym || c == s.reladyn) h.link = index(s.dynsym);
+    if (c == s.relaplt) {
+      h.link = index(s.dynsym);
+      h.info = index(s.gotplt);
+      if (h.info) h.flags |= SHF_INFO_LINK;
+    }
+    if (c == s.symtab) h.link = index(s.strtab);
+    if (c == s.dynsym) h.info = s.dynsym->first_defined;
+    codec.write_shdr(buf + ctx.shoff + uint64_t(c->shndx) * 64, h);
+  }
+  if (s.buildid && s.buildid->shndx) s.buildid->fill(ctx);
+}
+
+template <typename E>
+Status commit_output(Context<E>& ctx) {
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  auto validate = [&](std::span<const uint8_t> bytes) -> Status {
+    auto f = elf::ElfFile::parse(ctx.opts.output, bytes);
+    if (!f) return f.error();
+    return {};
+  };
+  return write_file_atomically(ctx.opts.output, ctx.buffer, 0777 & ~mask, validate);
+}
+
+template void write_output(Context<X86_64>&);
+template Status commit_output(Context<X86_64>&);
+
+}  // namespace linkbox::link
