@@ -71,9 +71,12 @@ void combine_notes(Context<E>& ctx) {
   ctx.x86_features_and = all_have && objects ? features : 0;
 }
 
+// .dynamic goes last: how many entries it has depends on the other sizes.
 template <typename E>
 void compute_sizes(Context<E>& ctx) {
-  for (auto& c : ctx.chunk_pool) c->compute_size(ctx);
+  for (auto& c : ctx.chunk_pool)
+    if (c.get() != ctx.syn->dynamic) c->compute_size(ctx);
+  if (ctx.syn->dynamic) ctx.syn->dynamic->compute_size(ctx);
 }
 
 template <typename E>

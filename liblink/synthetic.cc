@@ -516,7 +516,7 @@ std::vector<std::pair<int64_t, uint64_t>> DynamicSection<E>::entries(Context<E>&
   if (Symbol<E>* init = defined("_init")) e.push_back({DT_INIT, symbol_address(ctx, *init)});
   if (Symbol<E>* fini = defined("_fini")) e.push_back({DT_FINI, symbol_address(ctx, *fini)});
   for (OutputSection<E>* osec : ctx.output_sections) {
-    if (!osec->shndx) continue;
+    if (osec->shdr.size == 0) continue;  // (not shndx: this runs before sections are numbered)
     if (osec->shdr.type == SHT_PREINIT_ARRAY)
       e.push_back({DT_PREINIT_ARRAY, osec->shdr.addr}), e.push_back({DT_PREINIT_ARRAYSZ, osec->shdr.size});
     if (osec->shdr.type == SHT_INIT_ARRAY)
@@ -561,6 +561,11 @@ template <typename E> void DynamicSection<E>::compute_size(Context<E>& ctx) {
 
 template <typename E> void DynamicSection<E>::write(Context<E>& ctx, uint8_t* out) {
   auto e = entries(ctx);
+  if (e.size() * 16 != this->shdr.size) {
+    ctx.error("", "internal error: .dynamic has " + std::to_string(e.size()) + " entries, sized for " +
+                      std::to_string(this->shdr.size / 16));
+    return;
+  }
   for (size_t i = 0; i < e.size(); ++i) {
     put64(out + i * 16, static_cast<uint64_t>(e[i].first));
     put64(out + i * 16 + 8, e[i].second);
