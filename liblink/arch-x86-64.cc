@@ -206,7 +206,7 @@ void apply_relocs<X86_64>(Context<X86_64>& ctx, const InputSection<X86_64>& isec
           S = static_cast<const MergedSection<E>*>(frag->owner)->address() + frag->offset + inner;
           A = 0;
         }
-      } else if (!sym->isec || !sym->isec->alive) {
+      } else if (!sym->isec || (!sym->isec->alive && !sym->isec->is_eh_frame)) {
         target_dead = true;
       } else {
         S = symbol_address(ctx, *sym);

@@ -721,11 +721,13 @@ template <typename E> EhFrameSection<E>::EhFrameSection() {
 
 template <typename E> void EhFrameSection<E>::build(Context<E>& ctx) {
   records.clear();
+  inputs.clear();
   for (auto& file : ctx.objs) {
     if (!file->alive) continue;
     for (auto& isec : file->sections) {
       if (!isec || !isec->is_eh_frame) continue;
       isec->alive = false;  // its bytes are written here, record by record
+      inputs.push_back(isec.get());
       std::stable_sort(isec->rels.begin(), isec->rels.end(),
                        [](const Rela& a, const Rela& b) { return a.offset < b.offset; });
       auto d = isec->data;
@@ -775,12 +777,16 @@ template <typename E> void EhFrameSection<E>::build(Context<E>& ctx) {
 }
 
 template <typename E> void EhFrameSection<E>::compute_size(Context<E>&) {
+  // Symbols in an input .eh_frame (crtbeginT's __EH_FRAME_BEGIN__) point at
+  // where that input's records begin, even when it has none.
   uint64_t off = 0;
-  InputSection<E>* last = nullptr;
-  for (Record& r : records) {
-    if (r.isec != last) r.isec->offset = off, last = r.isec;
-    r.out_offset = off;
-    off += r.size;
+  size_t next = 0;
+  for (InputSection<E>* isec : inputs) {
+    isec->offset = off;
+    for (; next < records.size() && records[next].isec == isec; ++next) {
+      records[next].out_offset = off;
+      off += records[next].size;
+    }
   }
   this->shdr.size = off + 4;  // the zero terminator
 }

@@ -160,6 +160,7 @@ template <typename E> struct EhFrameSection : Chunk<E> {
     uint32_t rel_begin = 0, rel_end = 0;  // isec->rels range
   };
   std::vector<Record> records;
+  std::vector<InputSection<E>*> inputs;  // every input .eh_frame, in order
   void build(Context<E>& ctx);
   void compute_size(Context<E>& ctx) override;
   void write(Context<E>& ctx, uint8_t* out) override;
