@@ -232,6 +232,10 @@ void assign_table_slots(Context<E>& ctx) {
   }
   if (ctx.uses_gnu_osabi || syn.plt->num_ifunc) ctx.uses_gnu_osabi = true;
   if (syn.dynsym) {
+    // Every string .dynamic will refer to goes into .dynstr before it is sized.
+    for (auto& dso : ctx.dsos)
+      if (dso->needed) syn.dynstr->add(dso->soname);
+    if (!ctx.runpath.empty()) syn.dynstr->add(ctx.runpath);
     syn.dynsym->finalize(ctx);
     syn.verneed->finalize(ctx);
   }

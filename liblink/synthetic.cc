@@ -300,13 +300,14 @@ template <typename E> void DynsymSection<E>::finalize(Context<E>& ctx) {
     if (s->exported && s->is_defined()) exported.push_back(s);
   std::sort(exported.begin(), exported.end(), [](auto* a, auto* b) { return a->name < b->name; });
   for (Symbol<E>* s : exported) add(s);
-  // Copy-relocated imports are defined in the output; .gnu.hash must cover them.
-  std::stable_partition(undefs.begin(), undefs.end(), [](Symbol<E>* s) { return !(s->needs & NEEDS_COPY); });
+  // Copy-relocated imports and canonical PLT entries are definitions as far
+  // as ld.so is concerned (other modules must bind to them), so .gnu.hash
+  // must cover them.
+  auto defines = [](Symbol<E>* s) { return (s->needs & (NEEDS_COPY | NEEDS_CPLT)) != 0; };
   std::vector<Symbol<E>*> hashed;
   for (Symbol<E>* s : undefs)
-    if (s->needs & NEEDS_COPY) hashed.push_back(s);
-  undefs.erase(std::remove_if(undefs.begin(), undefs.end(), [](Symbol<E>* s) { return s->needs & NEEDS_COPY; }),
-               undefs.end());
+    if (defines(s)) hashed.push_back(s);
+  undefs.erase(std::remove_if(undefs.begin(), undefs.end(), defines), undefs.end());
   hashed.insert(hashed.end(), defs.begin(), defs.end());
   // .gnu.hash wants the hashed symbols grouped by bucket.
   auto* gh = ctx.syn->gnuhash;
