@@ -25,6 +25,7 @@ void Context<E>::error(const std::string& where, const std::string& what) {
 
 template <typename E>
 void Context<E>::warn(const std::string& where, const std::string& what) {
+  if (opts.fatal_warnings) return error(where, what);
   Diagnostics::warning(where, what);
 }
 
@@ -134,6 +135,7 @@ Status run_link(const LinkOptions& options) {
     return make_error("", "shared and relocatable output is not implemented yet");
   if (options.gc_sections) return make_error("", "--gc-sections is not implemented yet");
   if (options.map_file) return make_error("", "-Map/-M is not implemented yet");
+  if (!options.defsyms.empty()) return make_error("", "--defsym is not implemented yet");
   if (options.plugin_options.size() || options.plugin) {
     // gcc always passes its LTO plugin; objects without LTO sections link as usual.
   }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cctype>
+#include <cstdio>
 #include <functional>
 #include <map>
 
@@ -89,6 +90,7 @@ struct Loader {
 
   Expected<std::span<const uint8_t>> map(const std::string& path) {
     auto m = MappedFile::open(path);
+    if (ctx.opts.verbose) std::printf("attempt to open %s %s\n", path.c_str(), m ? "succeeded" : "failed");
     if (!m) return m.error();
     ctx.mapped.push_back(std::move(*m));
     return ctx.mapped.back()->bytes();

@@ -104,9 +104,9 @@ bool not_yet(std::string_view name) {
 void print_help() {
   std::printf(
       "Usage: ld [options] file...   (linkbox link, ld, ld.linkbox)\n\n"
-      "A GNU ld compatible linker. Linking itself is not implemented yet in this version;\n"
-      "the command line gcc and clang pass is understood, and unimplemented options are\n"
-      "refused by name. Accepted options:\n"
+      "A GNU ld compatible linker for x86-64 ELF executables: PIE, non-PIE, static and\n"
+      "static PIE, as gcc and clang drive it. Shared-library output, --gc-sections and -Map\n"
+      "are not implemented yet and are refused; so are unknown options. Accepted options:\n"
       "  -o FILE, -m EMULATION, -e SYMBOL, -pie, -no-pie, -static, -Bstatic, -Bdynamic,\n"
       "  --no-dynamic-linker, -dynamic-linker FILE, --hash-style=gnu|sysv|both,\n"
       "  --build-id[=fast|sha1|md5|uuid|0xHEX|none], -L DIR, -l NAME, -l:FILE,\n"
