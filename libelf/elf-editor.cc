@@ -18,6 +18,14 @@ Status ElfEditor::load() {
   if (type != ET_EXEC && type != ET_DYN)
     return error("not an executable or shared library (ELF type " + std::to_string(type) + ")");
   if (file_->segments().empty()) return error("has no program headers");
+  // The gABI allows one PT_INTERP and one PT_DYNAMIC. With two, the kernel
+  // takes the first PT_INTERP and glibc the last PT_DYNAMIC while the reader
+  // shows the first; an edit cannot tell which one it should change.
+  for (auto [type, name] : {std::pair<uint32_t, const char*>{PT_INTERP, "PT_INTERP"}, {PT_DYNAMIC, "PT_DYNAMIC"}}) {
+    auto n = std::count_if(file_->segments().begin(), file_->segments().end(),
+                           [type = type](const Phdr& p) { return p.type == type; });
+    if (n > 1) return error("has " + std::to_string(n) + " " + name + " program headers; refusing to edit");
+  }
   auto interp = file_->interpreter();
   if (!interp) return interp.error();
   interp_ = original_interp_ = *interp;

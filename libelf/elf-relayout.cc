@@ -25,6 +25,12 @@ namespace {
 // non-loaded section (64 KiB, the largest page size of any supported machine).
 constexpr uint64_t kMaxTailAlign = 0x10000;
 
+// Whether a program header describes bytes of the file. The reader checks
+// only those against the file size: a PT_NULL entry is unused whatever its
+// fields say, and an empty segment has no bytes, so either may carry any
+// offset and must not decide where the file's contents end.
+bool occupies_file(const Phdr& p) { return p.type != PT_NULL && p.filesz != 0; }
+
 struct Region {
   std::string name;
   uint64_t offset = 0;
@@ -386,7 +392,8 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
   std::optional<size_t> grow_load;
   {
     uint64_t file_end = 0;
-    for (const Phdr& p : ph) file_end = std::max(file_end, p.offset + p.filesz);
+    for (const Phdr& p : ph)
+      if (occupies_file(p)) file_end = std::max(file_end, p.offset + p.filesz);
     std::optional<size_t> last;
     for (size_t i = 0; i < ph.size(); ++i)
       if (ph[i].type == PT_LOAD && (!last || ph[i].vaddr > ph[*last].vaddr)) last = i;
@@ -432,6 +439,12 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
       if (p.type == PT_LOAD && p.offset <= eh.phoff && eh.phoff < p.offset + p.filesz &&
           new_end > p.offset + p.filesz)
         return error("no room to add a program header: the table would extend past its segment");
+    // Without a new segment the section header table is rewritten where it
+    // is, so it must not lie where the grown program header table goes.
+    uint64_t old_end = eh.phoff + old_phnum * c.phdr_size();
+    if (!(any_moving() || note_added) && !f.sections().empty() && eh.shoff < new_end &&
+        eh.shoff + f.sections().size() * c.shdr_size() > old_end)
+      return error("no room to add a program header: the section header table follows the program header table");
   }
   if (new_phnum > 0xfff0) return error("too many program headers");
 
@@ -443,7 +456,8 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
     // drop sections, so a segment placed after droppable sections would lose
     // its page alignment when the file is stripped.
     uint64_t loaded_end = eh.phoff + new_phnum * c.phdr_size();
-    for (const Phdr& p : ph) loaded_end = std::max(loaded_end, p.offset + p.filesz);
+    for (const Phdr& p : ph)
+      if (occupies_file(p)) loaded_end = std::max(loaded_end, p.offset + p.filesz);
     std::vector<size_t> tail;
     std::vector<bool> covered(out.size() > loaded_end ? out.size() - loaded_end : 0, false);
     auto cover = [&](uint64_t off, uint64_t size) {
@@ -709,6 +723,9 @@ Expected<std::optional<std::vector<uint8_t>>> ElfEditor::finish(const EditOption
   for (size_t i = ph.size(); i < eh.phnum; ++i)  // headers that were removed
     std::memset(out.data() + eh.phoff + i * c.phdr_size(), 0, c.phdr_size());
   eh.phnum = static_cast<uint16_t>(ph.size());
+  // A table that ends the file grows the file: nothing lies after it (the
+  // checks above refused to add a header over anything that did).
+  if (eh.phoff + ph.size() * c.phdr_size() > out.size()) out.resize(eh.phoff + ph.size() * c.phdr_size(), 0);
   for (size_t i = 0; i < ph.size(); ++i) c.write_phdr(out.data() + eh.phoff + i * c.phdr_size(), ph[i]);
 
   // Section header table: rewritten in place, or after the new segment.

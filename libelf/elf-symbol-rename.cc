@@ -114,6 +114,13 @@ Status rehash_dynamic_symbols(std::vector<uint8_t>& out, const ElfFile& f,
     uint32_t nbuckets = c.get<uint32_t>(head), symoffset = c.get<uint32_t>(head + 4);
     uint32_t bloom_size = c.get<uint32_t>(head + 8), shift = c.get<uint32_t>(head + 12);
     if (nbuckets == 0 || bloom_size == 0 || symoffset > n) return f.error("the GNU hash table is malformed");
+    // The loader picks a bloom word with `& (bloom_size - 1)` and shifts a
+    // 32-bit hash by `shift`: a table whose bloom size is no power of two, or
+    // whose shift is 32 or more, cannot be rebuilt into one the loader reads
+    // the same way (and the shift would be undefined here).
+    if ((bloom_size & (bloom_size - 1)) != 0 || shift >= 32)
+      return f.error("the GNU hash table is malformed: bloom size " + std::to_string(bloom_size) + ", shift " +
+                     std::to_string(shift));
     uint64_t table_size = 16 + uint64_t(bloom_size) * c.word_size() + uint64_t(nbuckets) * 4 + (n - symoffset) * 4;
     if (!in_bounds(*head_off, table_size, out.size())) return f.error("the GNU hash table extends past the end of the file");
     for (size_t i = symoffset; i < n; ++i) hashes[i] = gnu_hash(names[i]);

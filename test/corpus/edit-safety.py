@@ -137,7 +137,8 @@ def run_program(exe, arg, cwd):
     except (ProcessLookupError, PermissionError):
         pass
     shutil.rmtree(cwd, ignore_errors=True)
-    o = out.replace(os.path.dirname(exe).encode(), b"<DIR>").replace(cwd.encode(), b"<CWD>")
+    # cwd first: the program's directory can be a prefix of it (base/c and base/cwd for the strip copy).
+    o = out.replace(cwd.encode(), b"<CWD>").replace(os.path.dirname(exe).encode(), b"<DIR>")
     return rc, o
 
 
