@@ -54,12 +54,29 @@ while read -r f; do
   fi
 done < "$work/list"
 echo "$(wc -l < "$work/ok") files readable by both"
+# --set-rpath runs over the files both tools edit: linkbox deliberately refuses
+# some that patchelf edits (a static-pie executable such as ldconfig, whose
+# startup aborts on a run path; see DIFFERENCES FROM PATCHELF in
+# linkbox-patchelf(1)), and one refusal would fail the whole xargs command.
+: > "$work/ok-set"
+mkdir -p "$work/probe"
+while read -r f; do
+  cp "$f" "$work/probe/lb" && cp "$f" "$work/probe/pe"
+  if "$work/bin/patchelf" --set-rpath /opt/probe "$work/probe/lb" >/dev/null 2>&1 &&
+     patchelf --set-rpath /opt/probe "$work/probe/pe" >/dev/null 2>&1; then
+    echo "$f" >> "$work/ok-set"
+  fi
+done < "$work/ok"
+rm -rf "$work/probe"
+echo "$(wc -l < "$work/ok-set") of them edited by both with --set-rpath"
 cp -r "$work/corpus" "$work/corpus-lb"
 cp -r "$work/corpus" "$work/corpus-pe"
 run_set() {  # $1: tool, $2: directory
-  echo "cd $2 && xargs -a $work/ok -n 200 $1 --set-rpath /opt/bench/\$RANDOM\$RANDOM"
+  echo "cd $2 && xargs -a $work/ok-set -n 200 $1 --set-rpath /opt/bench/\$RANDOM\$RANDOM"
 }
-hyperfine -w 1 -r "$runs" --export-markdown "$work/result.md" \
+# bash, not hyperfine's default sh (dash here), which has no $RANDOM: the run
+# path would be the same every run and linkbox would rightly write nothing.
+hyperfine -S bash -w 1 -r "$runs" --export-markdown "$work/result.md" \
   -n "linkbox --print-needed" "cd $work/corpus && xargs -a $work/ok -n 200 $work/bin/patchelf --print-needed > /dev/null" \
   -n "patchelf --print-needed" "cd $work/corpus && xargs -a $work/ok -n 200 patchelf --print-needed > /dev/null" \
   -n "linkbox --set-rpath" "$(run_set "$work/bin/patchelf" "$work/corpus-lb")" \

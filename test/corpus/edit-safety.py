@@ -279,6 +279,13 @@ def run_programs(base, name, path, edited):
         rc_e, out_e = run_program(exe, arg, base + "/cwd")
         if rc_e == rc and out_e == out:
             return "ok"
+        # Some programs pass the two-run check above and still vary now and then (groff --version prints
+        # its subprograms' lines in either order under load): an output the original also produces is
+        # no failure of the edit.
+        for _ in range(5):
+            if run_program(before, arg, base + "/cwd") == (rc_e, out_e):
+                r["output_varies"] = True
+                return "ok"
         return "exit %s (want %s); output %s" % (rc_e, rc, "identical" if out_e == out else
                                                  "differs: %r... want %r..." % (out_e[:300], out[:300]))
 
@@ -358,6 +365,10 @@ def summarise(results, skipped, out):
         p("executables tried:     %d" % len(runs))
         p("runnable before:       %d  (+%d with nondeterministic output, excluded)" % (len(runnable), len(nondet)))
         p("  of which edited:     %d  (refused: %d)" % (len(patched), len(runnable) - len(patched)))
+        varied = [r["file"] for r in patched if r["run"].get("output_varies")]
+        if varied:
+            p("  output varies:       %d  (a difference matched a rerun of the original: %s)" % (
+                len(varied), " ".join(varied)))
         for key, label in (("after", "runnable after edit"), ("strip", "after strip"), ("llvm_strip", "after llvm-strip")):
             ok = [r for r in patched if r["run"].get(key) == "ok"]
             p("%-22s %d / %d" % (label + ":", len(ok), len(patched)))
