@@ -36,6 +36,11 @@ inline void store(uint8_t* p, T v, ByteOrder order) {
   std::memcpy(p, &v, sizeof v);
 }
 
+// Little-endian stores, for writers of formats that are always little-endian
+// (the x86-64 and AArch64 outputs of the linker).
+template <typename T>
+inline void store_le(uint8_t* p, T v) { store<T>(p, v, ByteOrder::little); }
+
 // True when [offset, offset + size) lies inside a buffer of `total` bytes,
 // with no overflow in the sum.
 constexpr bool in_bounds(uint64_t offset, uint64_t size, uint64_t total) {

@@ -29,12 +29,6 @@
 #include "liblink/synthetic.h"
 
 namespace linkbox::link {
-namespace {
-
-void put32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
-void put64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
-
-}  // namespace
 
 template <>
 RelInfo classify_rel<X86_64>(uint32_t type) {
@@ -135,16 +129,16 @@ void write_plt<X86_64>(Context<X86_64>& ctx, uint8_t* out) {
   // PLT0: pushq GOTPLT+8(%rip); jmp *GOTPLT+16(%rip); nopl 0(%rax)
   static const uint8_t plt0[] = {0xff, 0x35, 0, 0, 0, 0, 0xff, 0x25, 0, 0, 0, 0, 0x0f, 0x1f, 0x40, 0x00};
   std::memcpy(out, plt0, 16);
-  put32(out + 2, static_cast<uint32_t>(gotplt + 8 - (plt_addr + 6)));
-  put32(out + 8, static_cast<uint32_t>(gotplt + 16 - (plt_addr + 12)));
+  store_le<uint32_t>(out + 2, static_cast<uint32_t>(gotplt + 8 - (plt_addr + 6)));
+  store_le<uint32_t>(out + 8, static_cast<uint32_t>(gotplt + 16 - (plt_addr + 12)));
   for (size_t i = 0; i < plt.symbols.size(); ++i) {
     uint8_t* e = out + X86_64::plt_header_size + i * X86_64::plt_entry_size;
     uint64_t ea = plt.entry_address(static_cast<int32_t>(i));
     static const uint8_t entry[] = {0xff, 0x25, 0, 0, 0, 0, 0x68, 0, 0, 0, 0, 0xe9, 0, 0, 0, 0};
     std::memcpy(e, entry, 16);
-    put32(e + 2, static_cast<uint32_t>(ctx.syn->gotplt->slot_address(static_cast<int32_t>(i)) - (ea + 6)));
-    put32(e + 7, static_cast<uint32_t>(i));
-    put32(e + 12, static_cast<uint32_t>(plt_addr - (ea + 16)));
+    store_le<uint32_t>(e + 2, static_cast<uint32_t>(ctx.syn->gotplt->slot_address(static_cast<int32_t>(i)) - (ea + 6)));
+    store_le<uint32_t>(e + 7, static_cast<uint32_t>(i));
+    store_le<uint32_t>(e + 12, static_cast<uint32_t>(plt_addr - (ea + 16)));
   }
 }
 
@@ -174,9 +168,9 @@ bool check_range(Context<E>& ctx, const InputSection<E>& isec, const Rela& rel, 
 void write_field(uint8_t* loc, uint8_t width, uint64_t v) {
   switch (width) {
     case 1: *loc = static_cast<uint8_t>(v); break;
-    case 2: { uint16_t x = static_cast<uint16_t>(v); std::memcpy(loc, &x, 2); break; }
-    case 4: put32(loc, static_cast<uint32_t>(v)); break;
-    case 8: put64(loc, v); break;
+    case 2: store_le<uint16_t>(loc, static_cast<uint16_t>(v)); break;
+    case 4: store_le<uint32_t>(loc, static_cast<uint32_t>(v)); break;
+    case 8: store_le<uint64_t>(loc, v); break;
   }
 }
 
@@ -290,12 +284,12 @@ void apply_relocs<X86_64>(Context<X86_64>& ctx, const InputSection<X86_64>& isec
           // GD -> IE: mov %fs:0, %rax; add x@gottpoff(%rip), %rax
           static const uint8_t ie[] = {0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0, 0x48, 0x03, 0x05, 0, 0, 0, 0};
           std::memcpy(seq, ie, 16);
-          put32(seq + 12, static_cast<uint32_t>(syn.got->slot_address(sym->gottp_idx) - (P + 12)));
+          store_le<uint32_t>(seq + 12, static_cast<uint32_t>(syn.got->slot_address(sym->gottp_idx) - (P + 12)));
         } else {
           // GD -> LE: mov %fs:0, %rax; lea x@tpoff(%rax), %rax
           static const uint8_t le[] = {0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0, 0x48, 0x8d, 0x80, 0, 0, 0, 0};
           std::memcpy(seq, le, 16);
-          put32(seq + 12, static_cast<uint32_t>(S - ctx.tp_addr));
+          store_le<uint32_t>(seq + 12, static_cast<uint32_t>(S - ctx.tp_addr));
         }
         ++i;  // the call to __tls_get_addr is gone
         continue;

@@ -87,7 +87,7 @@ Status link_elf(Context<E>& ctx) {
   configure(ctx);
   LINKBOX_TRY(load_inputs(ctx));
   if (failed()) return stop();
-  check_undefined(ctx);
+  mark_needed_libraries(ctx);
   combine_notes(ctx);
   allocate_commons(ctx);
   create_output_sections(ctx);

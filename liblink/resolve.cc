@@ -442,7 +442,7 @@ Status load_inputs(Context<E>& ctx) {
 }
 
 template <typename E>
-void check_undefined(Context<E>& ctx) {
+void mark_needed_libraries(Context<E>& ctx) {
   // --as-needed: a library is needed if a non-weak reference from an object
   // binds to it.
   for (auto& [name, sym] : ctx.symbol_map)
@@ -473,6 +473,6 @@ void check_undefined(Context<E>& ctx) {
 }
 
 template Status load_inputs(Context<X86_64>&);
-template void check_undefined(Context<X86_64>&);
+template void mark_needed_libraries(Context<X86_64>&);
 
 }  // namespace linkbox::link

@@ -16,7 +16,8 @@ namespace linkbox::link {
 
 template <typename E> Status load_inputs(Context<E>& ctx);
 
-// After loading: undefined-symbol errors, DSO needed-ness (--as-needed).
-template <typename E> void check_undefined(Context<E>& ctx);
+// After loading: which libraries are needed (--as-needed), which symbols
+// the needed libraries make the executable export.
+template <typename E> void mark_needed_libraries(Context<E>& ctx);
 
 }  // namespace linkbox::link

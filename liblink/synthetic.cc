@@ -18,10 +18,6 @@
 namespace linkbox::link {
 namespace {
 
-void put16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
-void put32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
-void put64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
-
 template <typename E>
 void init(Chunk<E>& c, const char* name, uint32_t type, uint64_t flags, uint64_t align, uint64_t entsize = 0) {
   c.name = name;
@@ -32,9 +28,9 @@ void init(Chunk<E>& c, const char* name, uint32_t type, uint64_t flags, uint64_t
 }
 
 void write_rela(uint8_t* p, const DynReloc& r) {
-  put64(p, r.offset);
-  put64(p + 8, (uint64_t(r.dynsym) << 32) | r.type);
-  put64(p + 16, static_cast<uint64_t>(r.addend));
+  store_le<uint64_t>(p, r.offset);
+  store_le<uint64_t>(p + 8, (uint64_t(r.dynsym) << 32) | r.type);
+  store_le<uint64_t>(p + 16, static_cast<uint64_t>(r.addend));
 }
 
 // The output section index a defined symbol lives in.
@@ -185,13 +181,13 @@ template <typename E> void GotSection<E>::write(Context<E>& ctx, uint8_t* out) {
       uint64_t v = symbol_address(ctx, *e.sym);
       if (ctx.pie && !e.sym->is_absolute() && !e.sym->is_undefined())
         ctx.dyn_relocs.push_back({addr, E::R_RELATIVE, 0, static_cast<int64_t>(v)});
-      put64(p, v);
+      store_le<uint64_t>(p, v);
     } else if (e.kind == GotKind::tp_offset) {
       if (dyn) {
         ctx.dyn_relocs.push_back({addr, E::R_TPOFF, static_cast<uint32_t>(e.sym->dynsym_idx), 0});
         continue;
       }
-      put64(p, symbol_address(ctx, *e.sym) - ctx.tp_addr);
+      store_le<uint64_t>(p, symbol_address(ctx, *e.sym) - ctx.tp_addr);
     }
   }
 }
@@ -213,12 +209,12 @@ template <typename E> void GotPltSection<E>::compute_size(Context<E>& ctx) {
 }
 
 template <typename E> void GotPltSection<E>::write(Context<E>& ctx, uint8_t* out) {
-  put64(out, ctx.syn->dynamic ? ctx.syn->dynamic->shdr.addr : 0);
+  store_le<uint64_t>(out, ctx.syn->dynamic ? ctx.syn->dynamic->shdr.addr : 0);
   const auto& plt = *ctx.syn->plt;
   for (size_t i = 0; i < plt.symbols.size(); ++i) {
     Symbol<E>* sym = plt.symbols[i];
     uint64_t v = sym->is_shared() ? plt.entry_address(static_cast<int32_t>(i)) + 6 : symbol_raw_address(ctx, *sym);
-    put64(out + (E::got_plt_reserved + i) * E::word_size, v);
+    store_le<uint64_t>(out + (E::got_plt_reserved + i) * E::word_size, v);
   }
 }
 
@@ -370,8 +366,8 @@ template <typename E> void HashSection<E>::compute_size(Context<E>& ctx) {
 template <typename E> void HashSection<E>::write(Context<E>& ctx, uint8_t* out) {
   const auto& syms = ctx.syn->dynsym->symbols;
   uint32_t n = static_cast<uint32_t>(syms.size());
-  put32(out, n);
-  put32(out + 4, n);
+  store_le<uint32_t>(out, n);
+  store_le<uint32_t>(out + 4, n);
   uint8_t* buckets = out + 8;
   uint8_t* chains = buckets + n * 4;
   std::vector<uint32_t> b(n, 0), ch(n, 0);
@@ -381,8 +377,8 @@ template <typename E> void HashSection<E>::write(Context<E>& ctx, uint8_t* out) 
     b[h] = i;
   }
   for (uint32_t i = 0; i < n; ++i) {
-    put32(buckets + i * 4, b[i]);
-    put32(chains + i * 4, ch[i]);
+    store_le<uint32_t>(buckets + i * 4, b[i]);
+    store_le<uint32_t>(chains + i * 4, ch[i]);
   }
 }
 
@@ -400,10 +396,10 @@ template <typename E> void GnuHashSection<E>::write(Context<E>& ctx, uint8_t* ou
   const auto& ds = *ctx.syn->dynsym;
   uint32_t first = ds.first_defined;
   uint32_t n = static_cast<uint32_t>(ds.symbols.size());
-  put32(out, nbuckets);
-  put32(out + 4, first);
-  put32(out + 8, bloom_words);
-  put32(out + 12, bloom_shift);
+  store_le<uint32_t>(out, nbuckets);
+  store_le<uint32_t>(out + 4, first);
+  store_le<uint32_t>(out + 8, bloom_words);
+  store_le<uint32_t>(out + 12, bloom_shift);
   uint8_t* bloom = out + 16;
   uint8_t* buckets = bloom + bloom_words * 8;
   uint8_t* chain = buckets + nbuckets * 4;
@@ -414,15 +410,15 @@ template <typename E> void GnuHashSection<E>::write(Context<E>& ctx, uint8_t* ou
     hashes[i] = h;
     words[(h / 64) % bloom_words] |= (uint64_t(1) << (h % 64)) | (uint64_t(1) << ((h >> bloom_shift) % 64));
   }
-  for (uint32_t w = 0; w < bloom_words; ++w) put64(bloom + w * 8, words[w]);
+  for (uint32_t w = 0; w < bloom_words; ++w) store_le<uint64_t>(bloom + w * 8, words[w]);
   for (uint32_t i = first; i < n; ++i) {
     uint32_t b = hashes[i] % nbuckets;
     uint8_t* bp = buckets + b * 4;
     uint32_t cur;
     std::memcpy(&cur, bp, 4);
-    if (cur == 0) put32(bp, i);
+    if (cur == 0) store_le<uint32_t>(bp, i);
     bool last = i + 1 == n || hashes[i + 1] % nbuckets != b;
-    put32(chain + (i - first) * 4, (hashes[i] & ~1u) | (last ? 1 : 0));
+    store_le<uint32_t>(chain + (i - first) * 4, (hashes[i] & ~1u) | (last ? 1 : 0));
   }
 }
 
@@ -437,7 +433,7 @@ template <typename E> void VersymSection<E>::compute_size(Context<E>& ctx) {
 template <typename E> void VersymSection<E>::write(Context<E>& ctx, uint8_t* out) {
   const auto& syms = ctx.syn->dynsym->symbols;
   for (size_t i = 0; i < syms.size(); ++i)
-    put16(out + i * 2, i == 0 ? 0 : i < versions.size() ? versions[i] : 1);
+    store_le<uint16_t>(out + i * 2, i == 0 ? 0 : i < versions.size() ? versions[i] : 1);
 }
 
 template <typename E> VerneedSection<E>::VerneedSection() {
@@ -474,19 +470,19 @@ template <typename E> void VerneedSection<E>::finalize(Context<E>& ctx) {
     size_t at = contents.size();
     contents.resize(at + 16 + vers.size() * 16);
     uint8_t* p = contents.data() + at;
-    put16(p, 1);
-    put16(p + 2, static_cast<uint16_t>(vers.size()));
-    put32(p + 4, ctx.syn->dynstr->add(dso->soname));
-    put32(p + 8, 16);
-    put32(p + 12, k + 1 == per_dso.size() ? 0 : static_cast<uint32_t>(16 + vers.size() * 16));
+    store_le<uint16_t>(p, 1);
+    store_le<uint16_t>(p + 2, static_cast<uint16_t>(vers.size()));
+    store_le<uint32_t>(p + 4, ctx.syn->dynstr->add(dso->soname));
+    store_le<uint32_t>(p + 8, 16);
+    store_le<uint32_t>(p + 12, k + 1 == per_dso.size() ? 0 : static_cast<uint32_t>(16 + vers.size() * 16));
     for (size_t j = 0; j < vers.size(); ++j) {
       uint8_t* a = p + 16 + j * 16;
       const std::string& name = dso->version_names[vers[j]];
-      put32(a, elf::sysv_hash(name));
-      put16(a + 4, 0);
-      put16(a + 6, index[{dso, vers[j]}]);
-      put32(a + 8, ctx.syn->dynstr->add(name));
-      put32(a + 12, j + 1 == vers.size() ? 0 : 16);
+      store_le<uint32_t>(a, elf::sysv_hash(name));
+      store_le<uint16_t>(a + 4, 0);
+      store_le<uint16_t>(a + 6, index[{dso, vers[j]}]);
+      store_le<uint32_t>(a + 8, ctx.syn->dynstr->add(name));
+      store_le<uint32_t>(a + 12, j + 1 == vers.size() ? 0 : 16);
     }
   }
   this->shdr.info = count;
@@ -568,8 +564,8 @@ template <typename E> void DynamicSection<E>::write(Context<E>& ctx, uint8_t* ou
     return;
   }
   for (size_t i = 0; i < e.size(); ++i) {
-    put64(out + i * 16, static_cast<uint64_t>(e[i].first));
-    put64(out + i * 16 + 8, e[i].second);
+    store_le<uint64_t>(out + i * 16, static_cast<uint64_t>(e[i].first));
+    store_le<uint64_t>(out + i * 16 + 8, e[i].second);
   }
 }
 
@@ -608,9 +604,9 @@ template <typename E> void BuildIdSection<E>::compute_size(Context<E>& ctx) {
 
 template <typename E> void BuildIdSection<E>::fill(Context<E>& ctx) {
   uint8_t* p = ctx.buffer.data() + this->shdr.offset;
-  put32(p, 4);
-  put32(p + 4, static_cast<uint32_t>(hash_size));
-  put32(p + 8, NT_GNU_BUILD_ID);
+  store_le<uint32_t>(p, 4);
+  store_le<uint32_t>(p + 4, static_cast<uint32_t>(hash_size));
+  store_le<uint32_t>(p + 8, NT_GNU_BUILD_ID);
   std::memcpy(p + 12, "GNU", 4);
   uint8_t* desc = p + 16;
   const std::string& k = *ctx.opts.build_id;
@@ -630,7 +626,7 @@ template <typename E> void BuildIdSection<E>::fill(Context<E>& ctx) {
   } else if (k.rfind("0x", 0) == 0) {
     for (uint64_t i = 0; i < hash_size; ++i) desc[i] = static_cast<uint8_t>(std::stoul(k.substr(2 + 2 * i, 2), nullptr, 16));
   } else {
-    put64(desc, fast_hash64(all));
+    store_le<uint64_t>(desc, fast_hash64(all));
   }
 }
 
@@ -643,14 +639,14 @@ template <typename E> void GnuPropertySection<E>::compute_size(Context<E>& ctx) 
 }
 
 template <typename E> void GnuPropertySection<E>::write(Context<E>& ctx, uint8_t* out) {
-  put32(out, 4);
-  put32(out + 4, 16);
-  put32(out + 8, NT_GNU_PROPERTY_TYPE_0);
+  store_le<uint32_t>(out, 4);
+  store_le<uint32_t>(out + 4, 16);
+  store_le<uint32_t>(out + 8, NT_GNU_PROPERTY_TYPE_0);
   std::memcpy(out + 12, "GNU", 4);
-  put32(out + 16, 0xc0000002);  // GNU_PROPERTY_X86_FEATURE_1_AND
-  put32(out + 20, 4);
-  put32(out + 24, ctx.x86_features_and);
-  put32(out + 28, 0);
+  store_le<uint32_t>(out + 16, 0xc0000002);  // GNU_PROPERTY_X86_FEATURE_1_AND
+  store_le<uint32_t>(out + 20, 4);
+  store_le<uint32_t>(out + 24, ctx.x86_features_and);
+  store_le<uint32_t>(out + 28, 0);
 }
 
 // ---------------------------------------------------------------- .eh_frame
@@ -795,11 +791,11 @@ template <typename E> void EhFrameSection<E>::compute_size(Context<E>&) {
 template <typename E> void EhFrameSection<E>::write(Context<E>& ctx, uint8_t* out) {
   for (const Record& r : records) {
     std::memcpy(out + r.out_offset, r.isec->data.data() + r.in_offset, r.size);
-    if (!r.is_cie) put32(out + r.out_offset + 4, static_cast<uint32_t>(r.out_offset + 4 - records[r.cie_record].out_offset));
+    if (!r.is_cie) store_le<uint32_t>(out + r.out_offset + 4, static_cast<uint32_t>(r.out_offset + 4 - records[r.cie_record].out_offset));
     std::span<const Rela> rels(r.isec->rels.data() + r.rel_begin, r.rel_end - r.rel_begin);
     apply_relocs(ctx, *r.isec, rels, r.in_offset, out + r.out_offset, this->shdr.addr + r.out_offset);
   }
-  put32(out + this->shdr.size - 4, 0);
+  store_le<uint32_t>(out + this->shdr.size - 4, 0);
 }
 
 template <typename E> EhFrameHdrSection<E>::EhFrameHdrSection() {
@@ -820,8 +816,8 @@ template <typename E> void EhFrameHdrSection<E>::write(Context<E>& ctx, uint8_t*
   out[1] = 0x1b;  // eh_frame_ptr: pcrel sdata4
   out[2] = 0x03;  // fde_count: udata4
   out[3] = 0x3b;  // table: datarel sdata4
-  put32(out + 4, static_cast<uint32_t>(eh.shdr.addr - (hdr + 4)));
-  put32(out + 8, static_cast<uint32_t>(fde_count));
+  store_le<uint32_t>(out + 4, static_cast<uint32_t>(eh.shdr.addr - (hdr + 4)));
+  store_le<uint32_t>(out + 8, static_cast<uint32_t>(fde_count));
   std::vector<std::pair<int64_t, int64_t>> table;
   for (const auto& r : eh.records) {
     if (r.is_cie) continue;
@@ -833,8 +829,8 @@ template <typename E> void EhFrameHdrSection<E>::write(Context<E>& ctx, uint8_t*
   }
   std::sort(table.begin(), table.end());
   for (size_t i = 0; i < table.size(); ++i) {
-    put32(out + 12 + i * 8, static_cast<uint32_t>(table[i].first));
-    put32(out + 16 + i * 8, static_cast<uint32_t>(table[i].second));
+    store_le<uint32_t>(out + 12 + i * 8, static_cast<uint32_t>(table[i].first));
+    store_le<uint32_t>(out + 16 + i * 8, static_cast<uint32_t>(table[i].second));
   }
 }
 
@@ -844,7 +840,6 @@ template <typename E> SymtabSection<E>::SymtabSection() { init(*this, ".symtab",
 
 template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
   syms.assign(1, elf::Sym{});
-  sources.assign(1, nullptr);
   strtab.assign(1, '\0');
   auto add_name = [&](std::string_view n) {
     uint32_t off = static_cast<uint32_t>(strtab.size());
@@ -878,7 +873,6 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
         if (o.value == 0 && o.shndx == SHN_ABS) o.value = es.value;
       }
       syms.push_back(o);
-      sources.push_back(s);
     }
   }
   // Hidden and internal definitions are local in the output.
@@ -917,7 +911,6 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
       if (!s->is_shared()) o.size = 0;
     }
     syms.push_back(o);
-    sources.push_back(s);
   };
   for (Symbol<E>* s : locals) emit(s, true);
   this->shdr.info = static_cast<uint32_t>(syms.size());

@@ -190,7 +190,6 @@ template <typename E> struct GnuPropertySection : Chunk<E> {
 template <typename E> struct SymtabSection : Chunk<E> {
   SymtabSection();
   std::vector<elf::Sym> syms;
-  std::vector<Symbol<E>*> sources;  // parallel to syms; null for section symbols
   std::string strtab{std::string(1, '\0')};
   void finalize(Context<E>& ctx);
   void compute_size(Context<E>&) override { this->shdr.size = syms.size() * 24; }
