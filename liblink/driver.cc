@@ -4,6 +4,7 @@
 
 #include "libformat/diagnostics.h"
 #include "liblink/context.h"
+#include "liblink/gc-sections.h"
 #include "liblink/layout.h"
 #include "liblink/linker-symbols.h"
 #include "liblink/output-sections.h"
@@ -88,6 +89,7 @@ Status link_elf(Context<E>& ctx) {
   LINKBOX_TRY(load_inputs(ctx));
   if (failed()) return stop();
   mark_needed_libraries(ctx);
+  if (ctx.opts.gc_sections) collect_garbage(ctx);
   combine_notes(ctx);
   allocate_commons(ctx);
   create_output_sections(ctx);
@@ -133,7 +135,6 @@ Status run_link(const LinkOptions& options) {
                               X86_64::emulation + ")");
   if (options.kind == OutputKind::shared || options.kind == OutputKind::relocatable)
     return make_error("", "shared and relocatable output is not implemented yet");
-  if (options.gc_sections) return make_error("", "--gc-sections is not implemented yet");
   if (options.map_file) return make_error("", "-Map/-M is not implemented yet");
   if (!options.defsyms.empty()) return make_error("", "--defsym is not implemented yet");
   if (options.plugin_options.size() || options.plugin) {

@@ -43,6 +43,7 @@ struct LinkOptions {
   std::optional<std::string> sysroot;
   bool export_dynamic = false;
   bool gc_sections = false;
+  bool print_gc_sections = false;
   bool eh_frame_hdr = false;
   bool relro = true;
   bool now = false;

@@ -8,13 +8,27 @@ namespace {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// .init_array.N / .ctors.N: lower priorities run first; no number sorts last.
+// .init_array.N: lower priorities run first; no number sorts last. .ctors
+// runs backwards, so .ctors.N has init_array priority 65535 - N, as in GNU
+// ld's SORT_BY_INIT_PRIORITY.
 uint64_t init_priority(std::string_view name) {
   auto dot = name.rfind('.');
   if (dot == std::string_view::npos || dot == 0) return 65536;
   std::string_view num = name.substr(dot + 1);
-  if (num.empty() || num.find_first_not_of("0123456789") != std::string_view::npos) return 65536;
-  return std::stoull(std::string(num));
+  if (num.empty() || num.size() > 5 || num.find_first_not_of("0123456789") != std::string_view::npos)
+    return 65536;
+  uint64_t n = std::stoull(std::string(num));
+  if (starts_with(name, ".ctors.") || starts_with(name, ".dtors.")) return n <= 65535 ? 65535 - n : 0;
+  return n;
+}
+
+// GNU ld's default script runs old-style .ctors/.dtors through .init_array
+// and .fini_array (crtbegin.o no longer walks a __CTOR_LIST__).
+bool is_ctors(std::string_view name) {
+  return name == ".ctors" || starts_with(name, ".ctors.");
+}
+bool is_dtors(std::string_view name) {
+  return name == ".dtors" || starts_with(name, ".dtors.");
 }
 
 constexpr uint64_t kKeptFlags = SHF_WRITE | SHF_ALLOC | SHF_EXECINSTR | SHF_TLS;
@@ -77,9 +91,11 @@ Status split_mergeable(Context<E>& ctx, ObjectFile<E>& file, InputSection<E>& is
 
 std::string_view output_section_name(std::string_view name, uint64_t flags) {
   if (!(flags & SHF_ALLOC)) return name;
+  if (is_ctors(name)) return ".init_array";
+  if (is_dtors(name)) return ".fini_array";
   static const std::string_view prefixes[] = {
       ".text", ".data.rel.ro", ".data", ".rodata", ".bss.rel.ro", ".bss", ".gcc_except_table",
-      ".init_array", ".fini_array", ".preinit_array", ".tbss", ".tdata", ".ctors", ".dtors",
+      ".init_array", ".fini_array", ".preinit_array", ".tbss", ".tdata",
       ".ldata", ".lrodata", ".lbss", ".tm_clone_table"};
   for (std::string_view p : prefixes)
     if (name == p || (starts_with(name, p) && name.size() > p.size() && name[p.size()] == '.'))
@@ -175,9 +191,13 @@ void create_output_sections(Context<E>& ctx) {
         (void)split_mergeable(ctx, *file, *isec, ms);
         continue;
       }
-      OutputSection<E>* osec = find_or_create(ctx, name, h, by_key);
-      if (h.type == SHT_INIT_ARRAY || h.type == SHT_FINI_ARRAY || h.type == SHT_PREINIT_ARRAY)
-        osec->shdr.type = h.type;
+      // Whatever type the input gave an .init_array (or .ctors), the output
+      // has one section of the array type.
+      elf::Shdr as = h;
+      if (name == ".init_array") as.type = SHT_INIT_ARRAY;
+      if (name == ".fini_array") as.type = SHT_FINI_ARRAY;
+      if (name == ".preinit_array") as.type = SHT_PREINIT_ARRAY;
+      OutputSection<E>* osec = find_or_create(ctx, name, as, by_key);
       if (osec->shdr.type == SHT_NOBITS && h.type != SHT_NOBITS) osec->shdr.type = SHT_PROGBITS;
       osec->members.push_back(isec.get());
       isec->osec = osec;

@@ -90,7 +90,7 @@ bool not_yet(std::string_view name) {
       "icf", "symbol-ordering-file", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
       "q", "exclude-libs", "wrap", "defsym-after", "init", "fini", "T", "script", "Ttext",
       "Tdata", "Tbss", "Ttext-segment", "image-base", "section-start", "compress-debug-sections",
-      "start-lib", "end-lib", "why-extract", "warn-backrefs", "cref", "print-gc-sections",
+      "start-lib", "end-lib", "why-extract", "warn-backrefs", "cref",
       "no-undefined", "allow-shlib-undefined", "no-allow-shlib-undefined", "unresolved-symbols",
       "enable-new-dtags", "disable-new-dtags", "y", "trace-symbol", "t", "trace", "x",
       "discard-all", "X", "discard-locals", "discard-none", "allow-multiple-definition",
@@ -242,6 +242,8 @@ class LdParser {
     else if (n == "no-export-dynamic") o_.export_dynamic = false;
     else if (n == "gc-sections") o_.gc_sections = true;
     else if (n == "no-gc-sections") o_.gc_sections = false;
+    else if (n == "print-gc-sections") o_.print_gc_sections = true;
+    else if (n == "no-print-gc-sections") o_.print_gc_sections = false;
     else if (n == "strip-all") o_.strip = link::StripMode::all;
     else if (n == "strip-debug") o_.strip = link::StripMode::debug;
     else if (n == "Map") o_.map_file = value(j, opt);

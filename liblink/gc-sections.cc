@@ -1,0 +1,193 @@
+#include "liblink/gc-sections.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <unordered_map>
+
+namespace linkbox::link {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool is_c_identifier(std::string_view s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  for (char c : s)
+    if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+      return false;
+  return true;
+}
+
+// Sections GNU ld's default script KEEPs and lld treats as roots: the
+// startup machinery runs them without any relocation pointing at them.
+template <typename E>
+bool is_root(const InputSection<E>& isec) {
+  const elf::Shdr& h = isec.shdr;
+  if (h.flags & SHF_GNU_RETAIN) return true;
+  if (h.type == SHT_NOTE || h.type == SHT_INIT_ARRAY || h.type == SHT_FINI_ARRAY ||
+      h.type == SHT_PREINIT_ARRAY)
+    return true;
+  std::string_view n = isec.name;
+  for (std::string_view keep : {".init", ".fini", ".ctors", ".dtors", ".jcr", ".init_array",
+                                ".fini_array", ".preinit_array"})
+    if (n == keep || (starts_with(n, keep) && n.size() > keep.size() && n[keep.size()] == '.'))
+      return true;
+  return false;
+}
+
+template <typename E>
+class Marker {
+ public:
+  explicit Marker(Context<E>& ctx) : ctx_(ctx) {}
+
+  void run() {
+    index_sections();
+    for (auto& file : ctx_.objs) {
+      if (!file->alive) continue;
+      for (auto& isec : file->sections) {
+        if (!isec || !isec->alive || isec->is_eh_frame) continue;
+        if (!(isec->shdr.flags & SHF_ALLOC) || is_root(*isec)) mark(isec.get());
+      }
+    }
+    auto root = [&](std::string_view name) {
+      if (auto it = ctx_.symbol_map.find(name); it != ctx_.symbol_map.end()) mark_symbol(*it->second);
+    };
+    root(ctx_.opts.entry.value_or("_start"));
+    root("_init");
+    root("_fini");
+    for (const std::string& u : ctx_.opts.undefined) root(u);
+    for (auto& [name, value] : ctx_.opts.defsyms) root(value);
+    for (auto& [name, sym] : ctx_.symbol_map)
+      if (sym->exported) mark_symbol(*sym);
+    // Personality routines: every CIE's references stay (they are few).
+    for (auto& [file, rels] : cie_refs_)
+      for (const Rela* r : rels) mark_symbol_index(*file, r->sym);
+    while (!work_.empty()) {
+      InputSection<E>* isec = work_.back();
+      work_.pop_back();
+      for (const Rela& r : isec->rels) mark_symbol_index(*isec->file, r.sym);
+      if (auto it = fde_refs_.find(isec); it != fde_refs_.end())
+        for (const Rela* r : it->second) mark_symbol_index(*isec->file, r->sym);
+      if (auto it = dependents_.find(isec); it != dependents_.end())
+        for (InputSection<E>* d : it->second) mark(d);
+    }
+    sweep();
+  }
+
+ private:
+  Context<E>& ctx_;
+  std::vector<InputSection<E>*> work_;
+  std::unordered_map<InputSection<E>*, bool> marked_;
+  // Sections that live exactly as long as another: SHF_LINK_ORDER metadata.
+  std::unordered_map<InputSection<E>*, std::vector<InputSection<E>*>> dependents_;
+  // What a function's FDEs refer to besides the function: its LSDA.
+  std::unordered_map<InputSection<E>*, std::vector<const Rela*>> fde_refs_;
+  std::vector<std::pair<ObjectFile<E>*, std::vector<const Rela*>>> cie_refs_;
+  // Sections whose names are C identifiers, for __start_NAME/__stop_NAME.
+  std::unordered_map<std::string_view, std::vector<InputSection<E>*>> c_named_;
+
+  void index_sections() {
+    for (auto& file : ctx_.objs) {
+      if (!file->alive) continue;
+      for (auto& isec : file->sections) {
+        if (!isec || !isec->alive) continue;
+        if (isec->is_eh_frame) {
+          index_eh_frame(*file, *isec);
+          continue;
+        }
+        if ((isec->shdr.flags & SHF_LINK_ORDER) && isec->shdr.link < file->sections.size() &&
+            file->sections[isec->shdr.link])
+          dependents_[file->sections[isec->shdr.link].get()].push_back(isec.get());
+        if (is_c_identifier(isec->name)) c_named_[isec->name].push_back(isec.get());
+      }
+    }
+  }
+
+  // Walks the records of an input .eh_frame: an FDE's first relocation
+  // (at offset 8) names its function; the rest (the LSDA) live with it.
+  void index_eh_frame(ObjectFile<E>& file, InputSection<E>& isec) {
+    std::span<const uint8_t> d = isec.data;
+    std::vector<const Rela*> sorted;
+    for (const Rela& r : isec.rels) sorted.push_back(&r);
+    std::sort(sorted.begin(), sorted.end(), [](const Rela* a, const Rela* b) { return a->offset < b->offset; });
+    std::vector<const Rela*> cie;
+    size_t r = 0;
+    uint64_t at = 0;
+    while (at + 8 <= d.size()) {
+      uint32_t len, id;
+      std::memcpy(&len, d.data() + at, 4);
+      std::memcpy(&id, d.data() + at + 4, 4);
+      if (len == 0 || len == 0xffffffff || len > d.size() - at - 4) break;
+      uint64_t end = at + 4 + len;
+      while (r < sorted.size() && sorted[r]->offset < at) ++r;
+      size_t first = r;
+      while (r < sorted.size() && sorted[r]->offset < end) ++r;
+      if (id == 0) {
+        for (size_t k = first; k < r; ++k) cie.push_back(sorted[k]);
+      } else if (first < r && sorted[first]->offset == at + 8) {
+        InputSection<E>* target = section_of(file, sorted[first]->sym);
+        if (target)
+          for (size_t k = first + 1; k < r; ++k) fde_refs_[target].push_back(sorted[k]);
+      }
+      at = end;
+    }
+    if (!cie.empty()) cie_refs_.push_back({&file, std::move(cie)});
+  }
+
+  InputSection<E>* section_of(ObjectFile<E>& file, uint32_t symidx) {
+    if (symidx >= file.symbols.size()) return nullptr;
+    Symbol<E>* sym = file.symbols[symidx];
+    if (!sym) return nullptr;
+    if (sym->is_local && sym->type == STT_SECTION) {
+      uint32_t shndx = file.esyms[symidx].shndx;
+      return shndx < file.sections.size() ? file.sections[shndx].get() : nullptr;
+    }
+    return sym->isec;
+  }
+
+  void mark(InputSection<E>* isec) {
+    if (!isec || !isec->alive || isec->is_eh_frame) return;
+    if (marked_.emplace(isec, true).second) work_.push_back(isec);
+  }
+
+  void mark_symbol(Symbol<E>& sym) {
+    mark(sym.isec);
+    // A reference to __start_NAME or __stop_NAME keeps every section NAME.
+    for (std::string_view prefix : {"__start_", "__stop_"})
+      if (starts_with(sym.name, prefix) && !sym.isec)
+        if (auto it = c_named_.find(sym.name.substr(prefix.size())); it != c_named_.end())
+          for (InputSection<E>* s : it->second) mark(s);
+  }
+
+  void mark_symbol_index(ObjectFile<E>& file, uint32_t symidx) {
+    if (symidx == 0 || symidx >= file.symbols.size()) return;
+    Symbol<E>* sym = file.symbols[symidx];
+    if (!sym) return;
+    if (sym->is_local && sym->type == STT_SECTION) return mark(section_of(file, symidx));
+    mark_symbol(*sym);
+  }
+
+  void sweep() {
+    for (auto& file : ctx_.objs) {
+      if (!file->alive) continue;
+      for (auto& isec : file->sections) {
+        if (!isec || !isec->alive || isec->is_eh_frame || marked_.count(isec.get())) continue;
+        isec->alive = false;
+        if (ctx_.opts.print_gc_sections)
+          std::fprintf(stderr, "removing unused section %s:(%.*s)\n", file->name.c_str(),
+                       static_cast<int>(isec->name.size()), isec->name.data());
+      }
+    }
+  }
+};
+
+}  // namespace
+
+template <typename E>
+void collect_garbage(Context<E>& ctx) {
+  Marker<E>(ctx).run();
+}
+
+template void collect_garbage(Context<X86_64>&);
+
+}  // namespace linkbox::link
