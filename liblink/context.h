@@ -280,6 +280,12 @@ struct Context {
   std::vector<uint8_t> buffer;
   std::vector<Symbol<E>*> needy;  // symbols the relocation scan flagged, in order
   std::vector<std::pair<Symbol<E>*, std::string>> linker_symbols;
+  struct DefsymAlias {
+    Symbol<E>* sym;
+    Symbol<E>* target;
+    int64_t addend;
+  };
+  std::vector<DefsymAlias> defsym_aliases;  // --defsym=a=b+N, placed after fragments resolve
   std::string interp_path;        // empty: no PT_INTERP
   std::string runpath;
   uint64_t shoff = 0;

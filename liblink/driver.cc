@@ -4,6 +4,7 @@
 
 #include "libformat/diagnostics.h"
 #include "liblink/context.h"
+#include "liblink/defsym.h"
 #include "liblink/gc-sections.h"
 #include "liblink/layout.h"
 #include "liblink/linker-symbols.h"
@@ -88,12 +89,15 @@ Status link_elf(Context<E>& ctx) {
   configure(ctx);
   LINKBOX_TRY(load_inputs(ctx));
   if (failed()) return stop();
+  define_defsyms(ctx);
+  if (failed()) return stop();
   mark_needed_libraries(ctx);
   if (ctx.opts.gc_sections) collect_garbage(ctx);
   combine_notes(ctx);
   allocate_commons(ctx);
   create_output_sections(ctx);
   resolve_fragments(ctx);
+  resolve_defsym_aliases(ctx);
   create_synthetic_sections(ctx);
   define_linker_symbols(ctx);
   ctx.syn->ehframe->build(ctx);
@@ -136,7 +140,8 @@ Status run_link(const LinkOptions& options) {
   if (options.kind == OutputKind::shared || options.kind == OutputKind::relocatable)
     return make_error("", "shared and relocatable output is not implemented yet");
   if (options.map_file) return make_error("", "-Map/-M is not implemented yet");
-  if (!options.defsyms.empty()) return make_error("", "--defsym is not implemented yet");
+  for (auto& [name, expr] : options.defsyms)
+    if (auto parsed = parse_defsym(name, expr); !parsed) return parsed.error();
   if (options.plugin_options.size() || options.plugin) {
     // gcc always passes its LTO plugin; objects without LTO sections link as usual.
   }

@@ -56,7 +56,7 @@ class Marker {
     root("_init");
     root("_fini");
     for (const std::string& u : ctx_.opts.undefined) root(u);
-    for (auto& [name, value] : ctx_.opts.defsyms) root(value);
+    for (auto& alias : ctx_.defsym_aliases) mark_symbol(*alias.target);
     for (auto& [name, sym] : ctx_.symbol_map)
       if (sym->exported) mark_symbol(*sym);
     // Personality routines: every CIE's references stay (they are few).

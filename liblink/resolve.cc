@@ -9,6 +9,7 @@
 
 #include "libformat/archive.h"
 #include "libformat/file-type.h"
+#include "liblink/defsym.h"
 #include "liblink/input-files.h"
 
 namespace linkbox::link {
@@ -428,8 +429,12 @@ Status load_inputs(Context<E>& ctx) {
   // -u and the entry point are references made before any input: they pull
   // archive members in.
   for (const std::string& u : ctx.opts.undefined) loader.reference(ctx.intern(u), false);
+  // So is a symbol a --defsym expression names.
+  for (auto& [name, expr] : ctx.opts.defsyms)
+    if (auto parsed = parse_defsym(name, expr); parsed && !parsed->symbol.empty())
+      loader.reference(ctx.intern(parsed->symbol), false);
   std::string entry = ctx.opts.entry.value_or("_start");
-  loader.reference(ctx.intern(entry), true);
+  loader.reference(ctx.intern(entry), false);
   for (const InputSpec& in : ctx.opts.inputs) {
     if (in.kind == InputSpec::Kind::group_start || in.kind == InputSpec::Kind::group_end) continue;
     if (Status s = loader.load_spec(in, 0); !s) return s;
