@@ -199,6 +199,10 @@ struct OutputSection : Chunk<E> {
   std::vector<InputSection<E>*> members;
   // Merged sections of the same name live inside this one, after the members.
   std::vector<MergedSection<E>*> embedded;
+  // As in lld, an output section with input sections stays even when they
+  // are all empty: symbols defined in them (crtend.o's __TMC_END__) need a
+  // section and an address.
+  bool keep_when_empty() const override { return !members.empty(); }
   void compute_size(Context<E>& ctx) override;
   void write(Context<E>& ctx, uint8_t* out) override;
 };

@@ -8,6 +8,7 @@
 #include "liblink/gc-sections.h"
 #include "liblink/layout.h"
 #include "liblink/linker-symbols.h"
+#include "liblink/map-file.h"
 #include "liblink/output-sections.h"
 #include "liblink/resolve.h"
 #include "liblink/scan-relocs.h"
@@ -126,6 +127,7 @@ Status link_elf(Context<E>& ctx) {
   build_segments(ctx);
   if (failed()) return stop();
 
+  if (ctx.opts.map_file) LINKBOX_TRY(write_map_file(ctx));
   write_output(ctx);
   if (failed()) return stop();
   return commit_output(ctx);
@@ -139,7 +141,6 @@ Status run_link(const LinkOptions& options) {
                               X86_64::emulation + ")");
   if (options.kind == OutputKind::shared || options.kind == OutputKind::relocatable)
     return make_error("", "shared and relocatable output is not implemented yet");
-  if (options.map_file) return make_error("", "-Map/-M is not implemented yet");
   for (auto& [name, expr] : options.defsyms)
     if (auto parsed = parse_defsym(name, expr); !parsed) return parsed.error();
   if (options.plugin_options.size() || options.plugin) {
