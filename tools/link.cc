@@ -105,15 +105,15 @@ void print_help() {
   std::printf(
       "Usage: ld [options] file...   (linkbox link, ld, ld.linkbox)\n\n"
       "A GNU ld compatible linker for x86-64 ELF executables: PIE, non-PIE, static and\n"
-      "static PIE, as gcc and clang drive it. Shared-library output, --gc-sections and -Map\n"
-      "are not implemented yet and are refused; so are unknown options. Accepted options:\n"
+      "static PIE, as gcc and clang drive it. Shared-library output is not implemented\n"
+      "yet and is refused; so are unknown options. Accepted options:\n"
       "  -o FILE, -m EMULATION, -e SYMBOL, -pie, -no-pie, -static, -Bstatic, -Bdynamic,\n"
       "  --no-dynamic-linker, -dynamic-linker FILE, --hash-style=gnu|sysv|both,\n"
       "  --build-id[=fast|sha1|md5|uuid|0xHEX|none], -L DIR, -l NAME, -l:FILE,\n"
       "  --as-needed, --no-as-needed, --push-state, --pop-state, --start-group, --end-group,\n"
       "  --whole-archive, --no-whole-archive, @FILE, --eh-frame-hdr, -u SYMBOL,\n"
       "  --defsym=SYMBOL=EXPR, -rpath DIR, -R DIR, -rpath-link DIR, --sysroot=DIR,\n"
-      "  --export-dynamic (-E), --gc-sections, -z relro|norelro|now|lazy|execstack|\n"
+      "  --export-dynamic (-E), --gc-sections, --print-gc-sections, -z relro|norelro|now|lazy|execstack|\n"
       "  noexecstack|separate-code|noseparate-code|text, -s, -S, --strip-all, --strip-debug,\n"
       "  -Map FILE, -M, --verbose, --fatal-warnings, -v, --version, -plugin, -plugin-opt\n"
       "See linkbox-link(1).\n");
