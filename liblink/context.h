@@ -125,6 +125,8 @@ struct InputSection {
 
   uint64_t address() const;
   std::string location(uint64_t off) const;  // "a.o:(.text+0x1a)"
+  // The function whose bytes contain `off`, or empty: for messages.
+  std::string_view function_at(uint64_t off) const;
 };
 
 template <typename E>

@@ -297,6 +297,17 @@ std::string InputSection<E>::location(uint64_t off) const {
   return file->name + ":(" + std::string(name) + "+" + elf::hex(off) + ")";
 }
 
+template <typename E>
+std::string_view InputSection<E>::function_at(uint64_t off) const {
+  for (size_t i = 1; i < file->symbols.size() && i < file->esyms.size(); ++i) {
+    const Symbol<E>* s = file->symbols[i];
+    const elf::Sym& es = file->esyms[i];
+    if (!s || es.shndx != shndx || ELF64_ST_TYPE(es.info) != STT_FUNC) continue;
+    if (es.value <= off && off < es.value + es.size) return s->name;
+  }
+  return {};
+}
+
 template struct MergedSection<X86_64>;
 template struct OutputSection<X86_64>;
 template struct InputSection<X86_64>;

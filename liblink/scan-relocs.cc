@@ -38,7 +38,12 @@ struct Scanner {
   void report_undefined(const InputSection<E>& isec, const Rela& rel, Symbol<E>* sym) {
     auto& refs = undefined[sym->name];
     if (refs.empty()) undefined_order.push_back(sym->name);
-    if (refs.size() < 4) refs.push_back(isec.location(rel.offset));
+    if (refs.size() < 4) {
+      std::string where = isec.location(rel.offset);
+      if (std::string_view fn = isec.function_at(rel.offset); !fn.empty())
+        where += ", in function " + std::string(fn);
+      refs.push_back(where);
+    }
     else if (refs.size() == 4) refs.push_back("");
   }
 
