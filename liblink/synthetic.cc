@@ -971,7 +971,8 @@ void create_synthetic_sections(Context<E>& ctx) {
   if (ctx.dynamic) {
     s.dynstr = make(new DynstrSection<E>());
     s.dynsym = make(new DynsymSection<E>());
-    HashStyle style = ctx.opts.hash_style.value_or(HashStyle::sysv);
+    // Debian's ld.bfd and lld both default to both tables.
+    HashStyle style = ctx.opts.hash_style.value_or(HashStyle::both);
     if (style != HashStyle::gnu) s.hash = make(new HashSection<E>());
     if (style != HashStyle::sysv) s.gnuhash = make(new GnuHashSection<E>());
     s.versym = make(new VersymSection<E>());
