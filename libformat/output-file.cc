@@ -58,15 +58,87 @@ Status read_back_and_validate(int fd, const std::string& target, size_t size,
 
 }  // namespace
 
-Status write_file_atomically(const std::string& requested, std::span<const uint8_t> contents,
-                             mode_t mode, const OutputValidator& validate) {
-  // Editing through a symlink edits the file it points to, as fopen() would;
-  // renaming over the link itself would silently detach it.
+// Where a new file for `requested` goes: editing through a symlink edits the
+// file it points to, as fopen() would; renaming over the link itself would
+// silently detach it.
+static std::string resolve_target(const std::string& requested) {
   std::string target = requested;
   if (char* real = realpath(requested.c_str(), nullptr)) {
     target = real;
     free(real);
   }
+  return target;
+}
+
+Expected<std::unique_ptr<OutputFile>> OutputFile::create(const std::string& requested, size_t size) {
+  std::unique_ptr<OutputFile> out(new OutputFile());
+  out->target_ = resolve_target(requested);
+  out->size_ = size;
+  struct stat old_st;
+  if (::stat(out->target_.c_str(), &old_st) == 0) {
+    out->had_old_ = true;
+    out->old_uid_ = old_st.st_uid;
+    out->old_gid_ = old_st.st_gid;
+  }
+  std::string tmpl = directory_of(out->target_) + "/." + base_of(out->target_) + ".linkbox-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  out->fd_ = mkstemp(name.data());
+  if (out->fd_ < 0) return system_error(out->target_, "cannot create a temporary file beside it");
+  out->tmp_ = name.data();
+  if (size > 0 && ::ftruncate(out->fd_, static_cast<off_t>(size)) != 0)
+    return system_error(out->target_, "cannot size the new file");
+  // Reserve the blocks now: a full disk must be an error here, not a
+  // SIGBUS while writing through the mapping.
+  if (size > 0) {
+    int err = posix_fallocate(out->fd_, 0, static_cast<off_t>(size));
+    if (err == ENOSPC || err == EFBIG) {
+      errno = err;
+      return system_error(out->target_, "cannot write");
+    }
+  }
+  void* p = size ? mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd_, 0) : MAP_FAILED;
+  if (p != MAP_FAILED) {
+    out->data_ = static_cast<uint8_t*>(p);
+    out->mapped_ = true;
+  } else {
+    // Some file systems cannot map files; build the bytes in memory instead.
+    out->fallback_.assign(size, 0);
+    out->data_ = out->fallback_.data();
+  }
+  return out;
+}
+
+OutputFile::~OutputFile() {
+  if (mapped_) munmap(data_, size_);
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+Status OutputFile::commit(mode_t mode, const OutputValidator& validate) {
+  if (mapped_) {
+    munmap(data_, size_);
+    mapped_ = false;
+    data_ = nullptr;
+  } else if (!write_all(fd_, fallback_)) {
+    return system_error(target_, "cannot write");
+  }
+  if (had_old_ && fchown(fd_, old_uid_, old_gid_) != 0) {
+    // Not fatal: an unprivileged user cannot give a file away.
+  }
+  if (fchmod(fd_, mode) != 0) return system_error(target_, "cannot set the file mode");
+  if (Status s = read_back_and_validate(fd_, target_, size_, validate); !s) return s;
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) return system_error(target_, "cannot write");
+  if (::rename(tmp_.c_str(), target_.c_str()) != 0) return system_error(target_, "cannot replace the file");
+  tmp_.clear();  // renamed: nothing to remove
+  return {};
+}
+
+Status write_file_atomically(const std::string& requested, std::span<const uint8_t> contents,
+                             mode_t mode, const OutputValidator& validate) {
+  std::string target = resolve_target(requested);
   struct stat old_st;
   bool had_old = ::stat(target.c_str(), &old_st) == 0;
   std::string tmpl = directory_of(target) + "/." + base_of(target) + ".linkbox-XXXXXX";

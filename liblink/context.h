@@ -19,6 +19,7 @@
 
 #include "libelf/elf-file.h"
 #include "libformat/mapped-file.h"
+#include "libformat/output-file.h"
 #include "liblink/link-options.h"
 #include "liblink/target.h"
 
@@ -283,7 +284,8 @@ struct Context {
   uint64_t tls_begin = 0, tls_end = 0, tls_align = 1;  // the PT_TLS segment
   uint64_t tp_addr = 0;                                   // what %fs:0 points at, relative to the image
   std::vector<DynReloc> dyn_relocs;  // filled while writing; .rela.dyn is written last
-  std::vector<uint8_t> buffer;
+  std::unique_ptr<OutputFile> output;  // the output file, mapped while it is written
+  uint8_t* buffer = nullptr;           // its bytes
   std::vector<Symbol<E>*> needy;  // symbols the relocation scan flagged, in order
   std::vector<std::pair<Symbol<E>*, std::string>> linker_symbols;
   struct DefsymAlias {

@@ -603,14 +603,14 @@ template <typename E> void BuildIdSection<E>::compute_size(Context<E>& ctx) {
 }
 
 template <typename E> void BuildIdSection<E>::fill(Context<E>& ctx) {
-  uint8_t* p = ctx.buffer.data() + this->shdr.offset;
+  uint8_t* p = ctx.buffer + this->shdr.offset;
   store_le<uint32_t>(p, 4);
   store_le<uint32_t>(p + 4, static_cast<uint32_t>(hash_size));
   store_le<uint32_t>(p + 8, NT_GNU_BUILD_ID);
   std::memcpy(p + 12, "GNU", 4);
   uint8_t* desc = p + 16;
   const std::string& k = *ctx.opts.build_id;
-  std::span<const uint8_t> all(ctx.buffer);
+  std::span<const uint8_t> all(ctx.buffer, ctx.file_size);
   if (k == "sha1" || k == "tree") {
     auto h = sha1(all);
     std::memcpy(desc, h.data(), 20);
@@ -811,7 +811,7 @@ template <typename E> void EhFrameHdrSection<E>::compute_size(Context<E>& ctx) {
 template <typename E> void EhFrameHdrSection<E>::write(Context<E>& ctx, uint8_t* out) {
   const auto& eh = *ctx.syn->ehframe;
   uint64_t hdr = this->shdr.addr;
-  const uint8_t* eh_out = ctx.buffer.data() + eh.shdr.offset;  // already written
+  const uint8_t* eh_out = ctx.buffer + eh.shdr.offset;  // already written
   out[0] = 1;
   out[1] = 0x1b;  // eh_frame_ptr: pcrel sdata4
   out[2] = 0x03;  // fde_count: udata4

@@ -11,8 +11,14 @@ namespace linkbox::link {
 template <typename E>
 void write_output(Context<E>& ctx) {
   Synthetics<E>& s = *ctx.syn;
-  ctx.buffer.assign(ctx.file_size, 0);
-  uint8_t* buf = ctx.buffer.data();
+  auto file = OutputFile::create(ctx.opts.output, ctx.file_size);
+  if (!file) {
+    ctx.error(file.error().file, file.error().message);
+    return;
+  }
+  ctx.output = std::move(*file);
+  ctx.buffer = ctx.output->data();
+  uint8_t* buf = ctx.buffer;
   // Sections first: writing them records their dynamic relocations. The
   // unwind index reads the written .eh_frame, and .rela.dyn needs every
   // dynamic relocation, so those two come last.
@@ -56,7 +62,9 @@ Status commit_output(Context<E>& ctx) {
     if (!f) return f.error();
     return {};
   };
-  return write_file_atomically(ctx.opts.output, ctx.buffer, 0777 & ~mask, validate);
+  Status s = ctx.output->commit(0777 & ~mask, validate);
+  ctx.output.reset();
+  return s;
 }
 
 template void write_output(Context<X86_64>&);

@@ -1,4 +1,5 @@
-// Writing the laid-out output into memory, and then to its file.
+// Writing the laid-out output straight into a mapped temporary file beside
+// the target, and then renaming it into place.
 #pragma once
 
 #include "libformat/expected.h"
@@ -6,11 +7,12 @@
 
 namespace linkbox::link {
 
-// Fills ctx.buffer: every chunk, the dynamic relocations, the section
+// Creates the temporary output file and fills it: every chunk, the dynamic relocations, the section
 // headers and last the build ID (a hash of everything else).
 template <typename E> void write_output(Context<E>& ctx);
 
-// Writes ctx.buffer to the output path through a checked temporary file.
+// Checks the written file and renames it over the output path. On any
+// error before this, the temporary file is removed with the Context.
 template <typename E> Status commit_output(Context<E>& ctx);
 
 }  // namespace linkbox::link
