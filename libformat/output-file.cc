@@ -79,6 +79,16 @@ Expected<std::unique_ptr<OutputFile>> OutputFile::create(const std::string& requ
     out->had_old_ = true;
     out->old_uid_ = old_st.st_uid;
     out->old_gid_ = old_st.st_gid;
+    if (!S_ISREG(old_st.st_mode)) {
+      if (S_ISDIR(old_st.st_mode)) {
+        errno = EISDIR;
+        return system_error(out->target_, "cannot write");
+      }
+      out->in_place_ = true;
+      out->fallback_.assign(size, 0);
+      out->data_ = out->fallback_.data();
+      return out;
+    }
   }
   std::string tmpl = directory_of(out->target_) + "/." + base_of(out->target_) + ".linkbox-XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
@@ -116,6 +126,16 @@ OutputFile::~OutputFile() {
 }
 
 Status OutputFile::commit(mode_t mode, const OutputValidator& validate) {
+  if (in_place_) {
+    if (validate)
+      if (Status s = validate(fallback_); !s) return s;
+    int fd = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return system_error(target_, "cannot write");
+    bool ok = write_all(fd, fallback_);
+    if (::close(fd) != 0) ok = false;
+    if (!ok) return system_error(target_, "cannot write");
+    return {};
+  }
   if (mapped_) {
     munmap(data_, size_);
     mapped_ = false;
@@ -136,40 +156,12 @@ Status OutputFile::commit(mode_t mode, const OutputValidator& validate) {
   return {};
 }
 
-Status write_file_atomically(const std::string& requested, std::span<const uint8_t> contents,
+Status write_file_atomically(const std::string& target, std::span<const uint8_t> contents,
                              mode_t mode, const OutputValidator& validate) {
-  std::string target = resolve_target(requested);
-  struct stat old_st;
-  bool had_old = ::stat(target.c_str(), &old_st) == 0;
-  std::string tmpl = directory_of(target) + "/." + base_of(target) + ".linkbox-XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = mkstemp(name.data());
-  if (fd < 0) return system_error(target, "cannot create a temporary file beside it");
-  std::string tmp(name.data());
-  auto fail = [&](Error e) -> Status {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return e;
-  };
-  if (!write_all(fd, contents)) return fail(system_error(target, "cannot write"));
-  if (had_old && fchown(fd, old_st.st_uid, old_st.st_gid) != 0) {
-    // Not fatal: an unprivileged user cannot give a file away, and the new
-    // file then simply belongs to them, as with any editor.
-  }
-  if (fchmod(fd, mode) != 0) return fail(system_error(target, "cannot set the file mode"));
-  if (Status s = read_back_and_validate(fd, target, contents.size(), validate); !s)
-    return fail(s.error());
-  if (::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return system_error(target, "cannot write");
-  }
-  if (::rename(tmp.c_str(), target.c_str()) != 0) {
-    Error e = system_error(target, "cannot replace the file");
-    ::unlink(tmp.c_str());
-    return e;
-  }
-  return {};
+  auto out = OutputFile::create(target, contents.size());
+  if (!out) return out.error();
+  if (!contents.empty()) std::memcpy((*out)->data(), contents.data(), contents.size());
+  return (*out)->commit(mode, validate);
 }
 
 }  // namespace linkbox

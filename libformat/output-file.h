@@ -27,7 +27,9 @@ Status write_file_atomically(const std::string& target, std::span<const uint8_t>
 // A new file of known size, built in place: a temporary file beside the
 // target, mapped into memory (zero-filled), so a large output is written
 // once rather than built in a buffer and then copied. commit() checks and
-// renames it; without a commit the temporary file is removed.
+// renames it; without a commit the temporary file is removed. A target
+// that exists and is not a regular file (/dev/null, a FIFO) is written into
+// directly, as GNU ld does, never replaced.
 class OutputFile {
  public:
   static Expected<std::unique_ptr<OutputFile>> create(const std::string& target, size_t size);
@@ -46,6 +48,7 @@ class OutputFile {
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
   bool mapped_ = false;          // false: data_ is a heap buffer, written at commit
+  bool in_place_ = false;        // the target is a device or FIFO: written into, never replaced
   std::vector<uint8_t> fallback_;
   bool had_old_ = false;
   uid_t old_uid_ = 0;

@@ -155,16 +155,21 @@ void build_segments(Context<E>& ctx) {
     int g = ctx.chunk_groups[i];
     if (g == kNonAlloc) break;
     size_t j = i;
-    uint64_t file_end = 0, mem_end = 0;
+    uint64_t file_end = ctx.chunks[i]->shdr.offset, mem_end = 0;
     while (j < ctx.chunks.size() && ctx.chunk_groups[j] == g) {
       Chunk<E>* c = ctx.chunks[j];
-      file_end = std::max(file_end, end_off(c));
+      if (c->shdr.type != SHT_NOBITS) file_end = std::max(file_end, end_off(c));
       if (!is_tbss(c)) mem_end = std::max(mem_end, c->shdr.addr + c->shdr.size);
       ++j;
     }
     Chunk<E>* first = ctx.chunks[i];
     uint64_t off = first->shdr.offset, va = first->shdr.addr;
-    if (g == kRelro) relro_begin = i, relro_end = j;
+    if (g == kRelro) {
+      relro_begin = i, relro_end = j;
+      // PT_GNU_RELRO is rounded up to the page end (glibc rounds its end
+      // down); the PT_LOAD must cover it.
+      mem_end = align_up(mem_end, ctx.page_size);
+    }
     add(PT_LOAD, segment_flags(g), off, va, file_end - off, mem_end - va, ctx.page_size);
     i = j;
   }
@@ -184,7 +189,9 @@ void build_segments(Context<E>& ctx) {
     add(PT_NOTE, PF_R, c->shdr.offset, c->shdr.addr, size, size, c->shdr.addralign);
     i = j;
   }
-  if (ctx.tls_end > ctx.tls_begin || ctx.has_tls) {
+  bool any_tls = std::any_of(ctx.chunks.begin(), ctx.chunks.end(),
+                             [](Chunk<E>* c) { return (c->shdr.flags & SHF_TLS) && (c->shdr.flags & SHF_ALLOC); });
+  if (any_tls) {
     uint64_t filesz = 0, off = 0;
     for (Chunk<E>* c : ctx.chunks)
       if ((c->shdr.flags & SHF_TLS) && c->shdr.type != SHT_NOBITS) {
@@ -203,10 +210,10 @@ void build_segments(Context<E>& ctx) {
   add(PT_GNU_STACK, PF_R | PF_W | (ctx.exec_stack ? PF_X : 0), 0, 0, 0, 0, 16);
   if (relro_begin != SIZE_MAX) {
     Chunk<E>* first = ctx.chunks[relro_begin];
-    uint64_t file_end = 0, mem_end = 0;
+    uint64_t file_end = first->shdr.offset, mem_end = 0;
     for (size_t k = relro_begin; k < relro_end; ++k) {
       Chunk<E>* c = ctx.chunks[k];
-      file_end = std::max(file_end, end_off(c));
+      if (c->shdr.type != SHT_NOBITS) file_end = std::max(file_end, end_off(c));
       if (!is_tbss(c)) mem_end = std::max(mem_end, c->shdr.addr + c->shdr.size);
     }
     // Up to the page end, so ld.so's mprotect covers the whole last page.

@@ -11,9 +11,6 @@
 #include "liblink/arch.h"
 #include "liblink/output-sections.h"
 
-#ifndef LINKBOX_VERSION
-#define LINKBOX_VERSION "0.0.0"
-#endif
 
 namespace linkbox::link {
 namespace {
@@ -351,6 +348,12 @@ template <typename E> void DynsymSection<E>::write(Context<E>& ctx, uint8_t* out
     } else {
       es.shndx = output_shndx(ctx, s);
       es.value = symbol_address(ctx, s);
+      if ((s.needs & NEEDS_CPLT) && s.plt_idx >= 0) {
+        // The canonical PLT entry is what other modules bind to: it is in .plt.
+        es.shndx = static_cast<uint16_t>(ctx.syn->plt->shndx);
+        es.size = 0;
+      }
+      if (s.type == STT_TLS) es.value -= ctx.tls_begin;  // ld.so adds st_value to the module's TLS block
     }
     c.write_sym(out + i * 24, es);
   }
@@ -427,7 +430,7 @@ template <typename E> VersymSection<E>::VersymSection() {
 }
 
 template <typename E> void VersymSection<E>::compute_size(Context<E>& ctx) {
-  this->shdr.size = ctx.syn->dynsym->symbols.size() * 2;
+  this->shdr.size = ctx.syn->verneed->count ? ctx.syn->dynsym->symbols.size() * 2 : 0;
 }
 
 template <typename E> void VersymSection<E>::write(Context<E>& ctx, uint8_t* out) {
@@ -869,8 +872,9 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
       if (type == STT_FILE) o.shndx = SHN_ABS;
       else {
         o.shndx = output_shndx(ctx, *s);
-        o.value = symbol_address(ctx, *s);
+        o.value = symbol_raw_address(ctx, *s);
         if (o.value == 0 && o.shndx == SHN_ABS) o.value = es.value;
+        else if (type == STT_TLS) o.value -= ctx.tls_begin;
       }
       syms.push_back(o);
     }
@@ -904,7 +908,10 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
     if (s->is_defined() || (s->is_shared() && (s->needs & NEEDS_COPY))) {
       o.shndx = s->is_shared() ? static_cast<uint16_t>((s->copy_readonly ? ctx.syn->copyrel_relro : ctx.syn->copyrel)->shndx)
                                : output_shndx(ctx, *s);
-      o.value = symbol_address(ctx, *s);
+      // The definition's own address: a canonical PLT entry is not in the
+      // section st_shndx names (ld.bfd keeps an IFUNC's resolver here too).
+      o.value = symbol_raw_address(ctx, *s);
+      if (s->type == STT_TLS) o.value -= ctx.tls_begin;  // TLS symbols hold their offset in PT_TLS
     } else {
       o.shndx = SHN_UNDEF;
       o.value = (s->needs & NEEDS_CPLT) ? symbol_address(ctx, *s) : 0;

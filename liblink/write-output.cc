@@ -40,14 +40,14 @@ void write_output(Context<E>& ctx) {
     if (c->is_header) continue;
     elf::Shdr h = c->shdr;
     if (c == s.dynsym || c == s.verneed || c == s.dynamic) h.link = index(s.dynstr);
-    if (c == s.hash || c == s.gnuhash || c == s.versym || c == s.reladyn) h.link = index(s.dynsym);
+    if (c == s.hash || c == s.gnuhash || c == s.versym) h.link = index(s.dynsym);
+    if (c == s.reladyn) h.link = s.dynsym ? index(s.dynsym) : index(s.symtab);
     if (c == s.relaplt) {
-      h.link = index(s.dynsym);
+      h.link = s.dynsym ? index(s.dynsym) : index(s.symtab);
       h.info = index(s.gotplt);
       if (h.info) h.flags |= SHF_INFO_LINK;
     }
     if (c == s.symtab) h.link = index(s.strtab);
-    if (c == s.dynsym) h.info = s.dynsym->first_defined;
     codec.write_shdr(buf + ctx.shoff + uint64_t(c->shndx) * 64, h);
   }
   if (s.buildid && s.buildid->shndx) s.buildid->fill(ctx);

@@ -19,9 +19,6 @@
 #include "liblink/link-options.h"
 #include "tools/tools.h"
 
-#ifndef LINKBOX_VERSION
-#define LINKBOX_VERSION "0.0.0"
-#endif
 
 namespace linkbox::tools {
 namespace {

@@ -10,9 +10,6 @@
 #include "libformat/diagnostics.h"
 #include "tools/tools.h"
 
-#ifndef LINKBOX_VERSION
-#define LINKBOX_VERSION "0.0.0"
-#endif
 
 namespace linkbox::tools {
 
