@@ -99,6 +99,13 @@ struct Symbol {
   uint64_t copy_offset = 0;  // in the copy-relocation section
   std::string_view version_suffix;  // "@VER" / "@@VER" from an object's symbol name
 
+  // The name in dynamic tables: a reference to a specific version of a
+  // library symbol ("memcpy@GLIBC_2.2.5", from .symver) is "memcpy" there,
+  // with the version in .gnu.version.
+  std::string_view dynamic_name() const {
+    auto at = name.find('@');
+    return at == std::string_view::npos ? name : name.substr(0, at);
+  }
   bool is_defined() const { return state == SymbolState::defined || state == SymbolState::common; }
   bool is_shared() const { return state == SymbolState::shared; }
   bool is_undefined() const { return state == SymbolState::undefined || state == SymbolState::lazy; }

@@ -193,10 +193,15 @@ void create_output_sections(Context<E>& ctx) {
       }
       // Whatever type the input gave an .init_array (or .ctors), the output
       // has one section of the array type.
+      // The arrays are writable (they hold relocated pointers) even when an
+      // input's is not: clang -fno-pie puts a const pointer in an "a"
+      // .init_array. Two output arrays would make the loader run only one.
       elf::Shdr as = h;
       if (name == ".init_array") as.type = SHT_INIT_ARRAY;
       if (name == ".fini_array") as.type = SHT_FINI_ARRAY;
       if (name == ".preinit_array") as.type = SHT_PREINIT_ARRAY;
+      if (as.type == SHT_INIT_ARRAY || as.type == SHT_FINI_ARRAY || as.type == SHT_PREINIT_ARRAY)
+        as.flags = (as.flags | SHF_ALLOC | SHF_WRITE) & ~uint64_t(SHF_EXECINSTR);
       OutputSection<E>* osec = find_or_create(ctx, name, as, by_key);
       if (osec->shdr.type == SHT_NOBITS && h.type != SHT_NOBITS) osec->shdr.type = SHT_PROGBITS;
       osec->members.push_back(isec.get());

@@ -423,6 +423,36 @@ struct Loader {
 
 }  // namespace
 
+// An object's reference to "name@VERSION" (from .symver) binds to the shared
+// library definition of name with that version, default or not.
+template <typename E>
+void resolve_versioned_references(Context<E>& ctx) {
+  std::vector<Symbol<E>*> wanted;
+  for (auto& [name, sym] : ctx.symbol_map)
+    if (sym->is_undefined() && name.find('@') != std::string_view::npos && name.find("@@") == std::string_view::npos)
+      wanted.push_back(sym);
+  if (wanted.empty()) return;
+  std::unordered_map<std::string_view, std::vector<Symbol<E>*>> by_base;
+  for (Symbol<E>* sym : wanted) by_base[sym->dynamic_name()].push_back(sym);
+  for (auto& dso : ctx.dsos) {
+    for (const auto& d : dso->defs) {
+      auto it = by_base.find(d.name);
+      if (it == by_base.end() || d.version >= dso->version_names.size()) continue;
+      for (Symbol<E>* sym : it->second) {
+        if (!sym->is_undefined()) continue;
+        if (sym->name.substr(d.name.size() + 1) != dso->version_names[d.version]) continue;
+        sym->state = SymbolState::shared;
+        sym->file = dso.get();
+        sym->value = d.sym.value;
+        sym->size = d.sym.size;
+        sym->type = ELF64_ST_TYPE(d.sym.info);
+        sym->weak = ELF64_ST_BIND(d.sym.info) == STB_WEAK;
+        sym->dso_version = d.version;
+      }
+    }
+  }
+}
+
 template <typename E>
 Status load_inputs(Context<E>& ctx) {
   Loader<E> loader(ctx);
@@ -440,6 +470,7 @@ Status load_inputs(Context<E>& ctx) {
     if (Status s = loader.load_spec(in, 0); !s) return s;
   }
   if (ctx.objs.empty()) return make_error("", "no input files");
+  resolve_versioned_references(ctx);
   // Lazy symbols nobody needed are undefined.
   for (auto& [sym, ref] : loader.lazy)
     if (sym->state == SymbolState::lazy) sym->state = SymbolState::undefined;
@@ -462,15 +493,19 @@ void mark_needed_libraries(Context<E>& ctx) {
       sym->weak = true;
     }
   }
-  // Symbols that needed libraries refer to are exported from the executable.
+  // The executable exports what shared libraries refer to, and what they
+  // define too (as ld.bfd and lld do): the executable's definition then
+  // preempts the library's own, so libstdc++ calls the program's
+  // replacement operator new.
+  auto export_if_defined = [&](std::string_view name) {
+    auto it = ctx.symbol_map.find(name);
+    if (it != ctx.symbol_map.end() && it->second->is_defined() && it->second->visibility == STV_DEFAULT &&
+        !it->second->linker_defined)
+      it->second->exported = true;
+  };
   for (auto& dso : ctx.dsos) {
-    if (!dso->needed) continue;
-    for (std::string_view u : dso->undefs) {
-      auto it = ctx.symbol_map.find(u);
-      if (it != ctx.symbol_map.end() && it->second->is_defined() &&
-          it->second->visibility == STV_DEFAULT)
-        it->second->exported = true;
-    }
+    for (std::string_view u : dso->undefs) export_if_defined(u);
+    for (const auto& d : dso->defs) export_if_defined(d.name);
   }
   if (ctx.opts.export_dynamic)
     for (auto& [name, sym] : ctx.symbol_map)

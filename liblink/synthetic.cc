@@ -311,7 +311,7 @@ template <typename E> void DynsymSection<E>::finalize(Context<E>& ctx) {
     while (words * 64 < bits) words *= 2;
     gh->bloom_words = words;
     std::stable_sort(hashed.begin(), hashed.end(), [&](Symbol<E>* a, Symbol<E>* b) {
-      return elf::gnu_hash(a->name) % gh->nbuckets < elf::gnu_hash(b->name) % gh->nbuckets;
+      return elf::gnu_hash(a->dynamic_name()) % gh->nbuckets < elf::gnu_hash(b->dynamic_name()) % gh->nbuckets;
     });
   }
   symbols.assign(1, nullptr);
@@ -321,7 +321,7 @@ template <typename E> void DynsymSection<E>::finalize(Context<E>& ctx) {
   for (Symbol<E>* s : hashed) symbols.push_back(s);
   for (size_t i = 1; i < symbols.size(); ++i) {
     symbols[i]->dynsym_idx = static_cast<int32_t>(i);
-    name_offsets.push_back(ctx.syn->dynstr->add(symbols[i]->name));
+    name_offsets.push_back(ctx.syn->dynstr->add(symbols[i]->dynamic_name()));
   }
 }
 
@@ -375,7 +375,7 @@ template <typename E> void HashSection<E>::write(Context<E>& ctx, uint8_t* out) 
   uint8_t* chains = buckets + n * 4;
   std::vector<uint32_t> b(n, 0), ch(n, 0);
   for (uint32_t i = 1; i < n; ++i) {
-    uint32_t h = elf::sysv_hash(syms[i]->name) % n;
+    uint32_t h = elf::sysv_hash(syms[i]->dynamic_name()) % n;
     ch[i] = b[h];
     b[h] = i;
   }
@@ -409,7 +409,7 @@ template <typename E> void GnuHashSection<E>::write(Context<E>& ctx, uint8_t* ou
   std::vector<uint64_t> words(bloom_words, 0);
   std::vector<uint32_t> hashes(n, 0);
   for (uint32_t i = first; i < n; ++i) {
-    uint32_t h = elf::gnu_hash(ds.symbols[i]->name);
+    uint32_t h = elf::gnu_hash(ds.symbols[i]->dynamic_name());
     hashes[i] = h;
     words[(h / 64) % bloom_words] |= (uint64_t(1) << (h % 64)) | (uint64_t(1) << ((h >> bloom_shift) % 64));
   }
