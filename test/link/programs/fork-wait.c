@@ -24,6 +24,7 @@ int main(void) {
     if (WIFEXITED(st)) printf("child %d exited with %d\n", i, WEXITSTATUS(st));
     else if (WIFSIGNALED(st)) printf("child %d killed by signal %d\n", i, WTERMSIG(st));
   }
+  fflush(stdout);  // or the child's exit() would flush the parent's pending lines a second time
   pid_t p = fork();
   if (p == 0) {
     printf("child output goes through its own stdio buffer\n");

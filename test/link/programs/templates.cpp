@@ -38,7 +38,7 @@ int main() {
   std::printf("sum=%d count=%zu\n", sum(1, 2, 3, 4, 5), count_args(1, 'a', "s", 2.0));
   report(Square{{}, 3.0});
   report(Rect{{}, 2.0, 4.5});
-  std::printf("fib(40) at compile time: %lu\n", Const<fib(40)>::value);
+  std::printf("fib(25) at compile time: %lu\n", Const<fib(25)>::value);
   std::printf("%s %s %s\n", describe(1).c_str(), describe(1.0f).c_str(), describe("x").c_str());
   return 0;
 }
