@@ -278,6 +278,10 @@ void apply_relocs<X86_64>(Context<X86_64>& ctx, const InputSection<X86_64>& isec
         v = (sym ? sym->size : 0) + A;
         break;
       case RelKind::tls_gd: {
+        if (ctx.shared) {  // not relaxed: leaq x@tlsgd(%rip), %rdi points at the GOT pair
+          v = syn.got->slot_address(sym->tlsgd_idx) + A - P;
+          break;
+        }
         // Both call forms (e8 and ff 15) make the sequence 16 bytes long.
         uint8_t* seq = loc - 4;
         if (sym->gottp_idx >= 0) {
@@ -295,6 +299,10 @@ void apply_relocs<X86_64>(Context<X86_64>& ctx, const InputSection<X86_64>& isec
         continue;
       }
       case RelKind::tls_ld: {
+        if (ctx.shared) {
+          v = syn.got->slot_address(ctx.tls_ld_slot) + A - P;
+          break;
+        }
         TlsCallShape shape = tls_call_shape<E>(isec, rel);
         uint8_t* seq = loc - 3;
         if (shape == TlsCallShape::indirect) {
@@ -308,8 +316,9 @@ void apply_relocs<X86_64>(Context<X86_64>& ctx, const InputSection<X86_64>& isec
         continue;
       }
       case RelKind::dtpoff:
-        // Only reachable after LD -> LE: the offset is from the thread pointer.
-        v = S + A - ctx.tp_addr;
+        // In a shared object, the offset in the module's TLS block; in an
+        // executable only reachable after LD -> LE, from the thread pointer.
+        v = S + A - (ctx.shared ? ctx.tls_begin : ctx.tp_addr);
         break;
       case RelKind::tpoff:
         v = S + A - ctx.tp_addr;
@@ -341,7 +350,9 @@ void apply_relocs<X86_64>(Context<X86_64>& ctx, const InputSection<X86_64>& isec
         }
         break;
       case RelKind::tlsdesc_pc:
-        if (sym->gottp_idx >= 0) {
+        if (ctx.shared) {  // not relaxed: the descriptor pair in the GOT
+          v = syn.got->slot_address(sym->tlsdesc_idx) + A - P;
+        } else if (sym->gottp_idx >= 0) {
           loc[-2] = 0x8b;  // lea x@tlsdesc(%rip) -> mov x@gottpoff(%rip)
           v = syn.got->slot_address(sym->gottp_idx) + A - P;
         } else {
@@ -352,6 +363,7 @@ void apply_relocs<X86_64>(Context<X86_64>& ctx, const InputSection<X86_64>& isec
         }
         break;
       case RelKind::tlsdesc_call:
+        if (ctx.shared) continue;  // the call through the descriptor stays
         loc[0] = 0x66;  // call *(%rax) -> xchg %ax, %ax
         loc[1] = 0x90;
         continue;

@@ -273,7 +273,8 @@ struct Context {
   std::unordered_map<std::string_view, ObjectFile<E>*> comdat_owner;
 
   // Output.
-  bool pie = false;
+  bool pie = false;        // position-independent output: a PIE or a shared object
+  bool shared = false;     // a shared object (-shared)
   bool is_static = false;  // no dynamic linking at all (static or static-pie has no interpreter)
   bool dynamic = false;    // has .dynamic (dynamic executable or static-pie)
   std::vector<std::unique_ptr<Chunk<E>>> chunk_pool;
@@ -310,6 +311,9 @@ struct Context {
   uint32_t x86_features_and = 0;
   bool any_x86_features = false;
   bool exec_stack = false;
+  bool static_tls = false;   // initial-exec TLS in a shared object: DF_STATIC_TLS
+  bool needs_tls_ld = false; // local-dynamic TLS in a shared object needs a module GOT pair
+  int32_t tls_ld_slot = -1;  // ... which is this
 
   template <typename T> T* make_chunk(std::unique_ptr<T> c) {
     T* p = c.get();

@@ -47,11 +47,13 @@ namespace {
 template <typename E>
 void configure(Context<E>& ctx) {
   const LinkOptions& o = ctx.opts;
-  ctx.pie = o.kind == OutputKind::pie;
-  ctx.is_static = o.is_static;
+  ctx.shared = o.kind == OutputKind::shared;
+  ctx.pie = o.kind == OutputKind::pie || ctx.shared;
+  // -static with -shared only means "search for archives" (-Bstatic).
+  ctx.is_static = o.is_static && !ctx.shared;
   // A static PIE still has .dynamic: its startup code relocates itself from it.
-  ctx.dynamic = !o.is_static || ctx.pie;
-  if (!o.is_static && !o.no_dynamic_linker)
+  ctx.dynamic = !ctx.is_static || ctx.pie;
+  if (!ctx.is_static && !o.no_dynamic_linker && !ctx.shared)
     ctx.interp_path = o.dynamic_linker.value_or("/lib64/ld-linux-x86-64.so.2");
   for (const std::string& r : o.rpath) ctx.runpath += (ctx.runpath.empty() ? "" : ":") + r;
   ctx.image_base = ctx.pie ? 0 : E::exe_image_base;
@@ -108,11 +110,14 @@ Status link_elf(Context<E>& ctx) {
   // Our PLT has no endbr64: an output with a PLT cannot claim IBT.
   if (!ctx.syn->plt->symbols.empty()) ctx.x86_features_and &= ~1u;
 
-  std::string entry = ctx.opts.entry.value_or("_start");
-  if (auto it = ctx.symbol_map.find(entry); it != ctx.symbol_map.end() && it->second->is_defined())
-    ctx.entry = it->second;
-  else
-    ctx.warn(ctx.opts.output, "cannot find entry symbol " + entry + "; not setting the start address");
+  // A shared object has an entry point only when asked for one.
+  if (!ctx.shared || ctx.opts.entry) {
+    std::string entry = ctx.opts.entry.value_or("_start");
+    if (auto it = ctx.symbol_map.find(entry); it != ctx.symbol_map.end() && it->second->is_defined())
+      ctx.entry = it->second;
+    else
+      ctx.warn(ctx.opts.output, "cannot find entry symbol " + entry + "; not setting the start address");
+  }
 
   compute_sizes(ctx);
   order_chunks(ctx);
@@ -139,8 +144,8 @@ Status run_link(const LinkOptions& options) {
   if (!options.emulation.empty() && options.emulation != X86_64::emulation)
     return make_error("", "emulation " + options.emulation + " is not supported yet (only " +
                               X86_64::emulation + ")");
-  if (options.kind == OutputKind::shared || options.kind == OutputKind::relocatable)
-    return make_error("", "shared and relocatable output is not implemented yet");
+  if (options.kind == OutputKind::relocatable)
+    return make_error("", "relocatable output (-r) is not implemented yet");
   for (auto& [name, expr] : options.defsyms)
     if (auto parsed = parse_defsym(name, expr); !parsed) return parsed.error();
   if (options.plugin_options.size() || options.plugin) {

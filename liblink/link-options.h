@@ -32,6 +32,8 @@ struct LinkOptions {
   bool is_static = false;              // -static: no shared libraries at all
   bool no_dynamic_linker = false;      // --no-dynamic-linker (static-pie)
   std::optional<std::string> dynamic_linker;
+  std::optional<std::string> soname;   // -soname / -h (shared output)
+  bool no_undefined = false;           // --no-undefined / -z defs
   std::optional<HashStyle> hash_style;
   std::optional<std::string> build_id;  // "fast", "sha1", "md5", "uuid", "0x..." or "none"
   std::vector<std::string> library_paths;

@@ -463,8 +463,8 @@ Status load_inputs(Context<E>& ctx) {
   for (auto& [name, expr] : ctx.opts.defsyms)
     if (auto parsed = parse_defsym(name, expr); parsed && !parsed->symbol.empty())
       loader.reference(ctx.intern(parsed->symbol), false);
-  std::string entry = ctx.opts.entry.value_or("_start");
-  loader.reference(ctx.intern(entry), false);
+  if (ctx.opts.kind != OutputKind::shared || ctx.opts.entry)
+    loader.reference(ctx.intern(ctx.opts.entry.value_or("_start")), false);
   for (const InputSpec& in : ctx.opts.inputs) {
     if (in.kind == InputSpec::Kind::group_start || in.kind == InputSpec::Kind::group_end) continue;
     if (Status s = loader.load_spec(in, 0); !s) return s;
@@ -507,9 +507,20 @@ void mark_needed_libraries(Context<E>& ctx) {
     for (std::string_view u : dso->undefs) export_if_defined(u);
     for (const auto& d : dso->defs) export_if_defined(d.name);
   }
-  if (ctx.opts.export_dynamic)
+  // A shared object exports every global definition that is visible
+  // outside it; --export-dynamic makes an executable do the same.
+  if (ctx.opts.export_dynamic || ctx.shared)
     for (auto& [name, sym] : ctx.symbol_map)
-      if (sym->is_defined() && sym->visibility == STV_DEFAULT && !sym->linker_defined) sym->exported = true;
+      if (sym->is_defined() && (sym->visibility == STV_DEFAULT || sym->visibility == STV_PROTECTED) &&
+          !sym->linker_defined) {
+        sym->exported = true;
+        // Versioned definitions (.symver foo, foo@@V1) need .gnu.version_d,
+        // which comes with version scripts; exporting them unversioned
+        // would make a library with a different ABI.
+        if (ctx.shared && !sym->version_suffix.empty())
+          ctx.error(sym->file ? sym->file->name : "", "symbol " + std::string(name) + std::string(sym->version_suffix) +
+                                                         ": versioned definitions in a shared object are not supported yet");
+      }
 }
 
 template Status load_inputs(Context<X86_64>&);

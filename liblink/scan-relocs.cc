@@ -31,9 +31,20 @@ struct Scanner {
 
   // An imported symbol referred to by address from code that assumes it is
   // the executable's own: a function gets a canonical PLT entry, data a copy.
-  void direct_reference_to_import(Symbol<E>* sym) {
+  // A shared object can do neither: its code must reach such symbols
+  // through the GOT.
+  void direct_reference_to_import(const InputSection<E>& isec, const Rela& rel, Symbol<E>* sym) {
+    if (ctx.shared) {
+      ctx.error(isec.location(rel.offset), "relocation " + rel_type_name<E>(rel.type) + " against symbol '" +
+                                               std::string(sym->name) +
+                                               "' cannot be used when making a shared object; recompile with -fPIC");
+      return;
+    }
     need(sym, (is_function(sym) ? NEEDS_CPLT | NEEDS_PLT : NEEDS_COPY) | NEEDS_DYNSYM);
   }
+
+  std::string pic_flag() const { return ctx.shared ? "-fPIC" : "-fPIE"; }
+  std::string output_kind() const { return ctx.shared ? "shared object" : "PIE object"; }
 
   void report_undefined(const InputSection<E>& isec, const Rela& rel, Symbol<E>* sym) {
     auto& refs = undefined[sym->name];
@@ -60,7 +71,9 @@ struct Scanner {
       if (info.kind == RelKind::none || rel.sym == 0) continue;
       Symbol<E>* sym = file.symbols[rel.sym];
       const elf::Sym& esym = file.esyms[rel.sym];
-      if (!sym->is_local && sym->is_undefined()) {
+      // A shared object may leave symbols for ld.so to find, unless
+      // --no-undefined / -z defs.
+      if (!sym->is_local && sym->is_undefined() && (!ctx.shared || ctx.opts.no_undefined)) {
         if (ELF64_ST_BIND(esym.info) != STB_WEAK && !sym->linker_defined) report_undefined(isec, rel, sym);
       }
       bool preempt = is_preemptible(ctx, *sym);
@@ -80,9 +93,9 @@ struct Scanner {
                 ctx.error(isec.location(rel.offset),
                           "relocation " + rel_type_name<E>(rel.type) + " against '" + std::string(sym->name) +
                               "' in read-only section " + std::string(isec.name) +
-                              " would need a text relocation; recompile with -fPIE");
+                              " would need a text relocation; recompile with " + pic_flag());
               } else {
-                direct_reference_to_import(sym);
+                direct_reference_to_import(isec, rel, sym);
               }
             } else {
               if (ifunc) need(sym, NEEDS_PLT | NEEDS_CPLT);
@@ -96,13 +109,13 @@ struct Scanner {
               ctx.error(isec.location(rel.offset),
                         "relocation " + rel_type_name<E>(rel.type) + " against " +
                             (sym->name.empty() ? std::string("local symbol") : "symbol '" + std::string(sym->name) + "'") +
-                            " cannot be used when making a PIE object; recompile with -fPIE");
-            if (preempt) direct_reference_to_import(sym);
+                            " cannot be used when making a " + output_kind() + "; recompile with " + pic_flag());
+            else if (preempt) direct_reference_to_import(isec, rel, sym);
             else if (ifunc) need(sym, NEEDS_PLT | NEEDS_CPLT);
           }
           break;
         case RelKind::pc:
-          if (preempt) direct_reference_to_import(sym);
+          if (preempt) direct_reference_to_import(isec, rel, sym);
           else if (ifunc) need(sym, NEEDS_PLT | NEEDS_CPLT);
           break;
         case RelKind::branch:
@@ -126,22 +139,38 @@ struct Scanner {
             ctx.error(isec.location(rel.offset), "unrecognised code sequence for " + rel_type_name<E>(rel.type));
             break;
           }
+          if (ctx.shared) {
+            // A shared object cannot know its TLS block's offset: the code
+            // stays as written and asks __tls_get_addr, through GOT pairs.
+            if (info.kind == RelKind::tls_gd) need(sym, NEEDS_TLSGD | (preempt ? NEEDS_DYNSYM : 0));
+            else ctx.needs_tls_ld = true;
+            break;
+          }
           if (info.kind == RelKind::tls_gd && preempt) need(sym, NEEDS_GOTTP | NEEDS_DYNSYM);
           ++i;  // the __tls_get_addr call is relaxed away with it
           break;
         case RelKind::gottpoff:
-          if (preempt || (rel.offset >= 2 && isec.data[rel.offset - 2] != 0x8b && isec.data[rel.offset - 2] != 0x03))
+          if (ctx.shared) {
             need(sym, NEEDS_GOTTP | (preempt ? NEEDS_DYNSYM : 0));
+            ctx.static_tls = true;
+          } else if (preempt || (rel.offset >= 2 && isec.data[rel.offset - 2] != 0x8b && isec.data[rel.offset - 2] != 0x03)) {
+            need(sym, NEEDS_GOTTP | (preempt ? NEEDS_DYNSYM : 0));
+          }
           break;
         case RelKind::tlsdesc_pc:
-          if (preempt) need(sym, NEEDS_GOTTP | NEEDS_DYNSYM);
+          if (ctx.shared) need(sym, NEEDS_TLSDESC | (preempt ? NEEDS_DYNSYM : 0));
+          else if (preempt) need(sym, NEEDS_GOTTP | NEEDS_DYNSYM);
           break;
         case RelKind::gotoff:
         case RelKind::gotpc:
           ctx.gotplt_referenced = true;
           break;
         case RelKind::tpoff:
-          if (preempt)
+          if (ctx.shared)
+            ctx.error(isec.location(rel.offset), "relocation " + rel_type_name<E>(rel.type) + " against '" +
+                                                     std::string(sym->name) +
+                                                     "' cannot be used in a shared object; recompile with -fPIC");
+          else if (preempt)
             ctx.error(isec.location(rel.offset), "relocation " + rel_type_name<E>(rel.type) +
                                                      " against '" + std::string(sym->name) +
                                                      "', which is defined in a shared library");
@@ -225,7 +254,7 @@ void assign_table_slots(Context<E>& ctx) {
   // PLT: imported functions first, then IFUNCs (IRELATIVE slots).
   for (int pass = 0; pass < 2; ++pass)
     for (Symbol<E>* sym : needy) {
-      if (!(sym->needs & NEEDS_PLT) || sym->plt_idx >= 0 || sym->is_shared() != (pass == 0)) continue;
+      if (!(sym->needs & NEEDS_PLT) || sym->plt_idx >= 0 || is_preemptible(ctx, *sym) != (pass == 0)) continue;
       sym->plt_idx = static_cast<int32_t>(syn.plt->symbols.size());
       syn.plt->symbols.push_back(sym);
       if (pass == 1) ++syn.plt->num_ifunc;
@@ -234,13 +263,20 @@ void assign_table_slots(Context<E>& ctx) {
     if ((sym->needs & NEEDS_GOT) && sym->got_idx < 0) sym->got_idx = static_cast<int32_t>(syn.got->add(GotKind::address, sym));
     if ((sym->needs & NEEDS_GOTTP) && sym->gottp_idx < 0)
       sym->gottp_idx = static_cast<int32_t>(syn.got->add(GotKind::tp_offset, sym));
+    if ((sym->needs & NEEDS_TLSGD) && sym->tlsgd_idx < 0)
+      sym->tlsgd_idx = static_cast<int32_t>(syn.got->add(GotKind::tls_module, sym));
+    if ((sym->needs & NEEDS_TLSDESC) && sym->tlsdesc_idx < 0)
+      sym->tlsdesc_idx = static_cast<int32_t>(syn.got->add(GotKind::tls_desc, sym));
   }
+  if (ctx.needs_tls_ld && ctx.tls_ld_slot < 0)
+    ctx.tls_ld_slot = static_cast<int32_t>(syn.got->add(GotKind::tls_module, nullptr));
   if (ctx.uses_gnu_osabi || syn.plt->num_ifunc) ctx.uses_gnu_osabi = true;
   if (syn.dynsym) {
     // Every string .dynamic will refer to goes into .dynstr before it is sized.
     for (auto& dso : ctx.dsos)
       if (dso->needed) syn.dynstr->add(dso->soname);
     if (!ctx.runpath.empty()) syn.dynstr->add(ctx.runpath);
+    if (ctx.opts.soname) syn.dynstr->add(*ctx.opts.soname);
     syn.dynsym->finalize(ctx);
     syn.verneed->finalize(ctx);
   }

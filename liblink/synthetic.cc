@@ -80,9 +80,13 @@ uint64_t symbol_address(const Context<E>& ctx, const Symbol<E>& sym) {
 
 template <typename E>
 bool is_preemptible(const Context<E>& ctx, const Symbol<E>& sym) {
-  (void)ctx;
   // An executable's own definitions always win; only imports can be preempted.
-  return sym.is_shared();
+  if (sym.is_shared()) return true;
+  if (!ctx.shared || sym.is_local || sym.linker_defined) return false;
+  // In a shared object, a default-visibility definition can be interposed
+  // by the executable or an earlier library, and an undefined symbol is
+  // resolved by ld.so.
+  return sym.visibility == STV_DEFAULT && (sym.is_undefined() || (sym.is_defined() && !sym.is_absolute()));
 }
 
 // ---------------------------------------------------------------- headers
@@ -150,15 +154,70 @@ template <typename E> uint32_t GotSection<E>::add(GotKind kind, Symbol<E>* sym) 
   return slot;
 }
 
+// What each GOT entry holds, and which dynamic relocations fill it in. The
+// count (before addresses are known) and the write make the same choices.
+template <typename E>
+struct GotPlan {
+  struct Slot {
+    bool dynamic = false;  // a dynamic relocation fills it
+    uint32_t type = 0;
+    bool with_symbol = false;
+    uint64_t value = 0;    // the static contents, or the relocation's addend
+  };
+  Slot slots[2];
+  int count = 1;
+};
+
+template <typename E>
+GotPlan<E> plan_got_entry(const Context<E>& ctx, const GotEntry<E>& e, bool addresses_known) {
+  GotPlan<E> p;
+  Symbol<E>* sym = e.sym;
+  bool dyn = sym && sym->dynsym_idx > 0 && (is_preemptible(ctx, *sym) || sym->is_undefined());
+  auto tls_offset = [&]() { return addresses_known ? symbol_address(ctx, *sym) - ctx.tls_begin : 0; };
+  switch (e.kind) {
+    case GotKind::address:
+      if (dyn) {
+        p.slots[0] = {true, E::R_GLOB_DAT, true, 0};
+      } else {
+        uint64_t v = addresses_known ? symbol_address(ctx, *sym) : 0;
+        bool relative = ctx.pie && !sym->is_absolute() && !sym->is_undefined();
+        p.slots[0] = {relative, E::R_RELATIVE, false, v};
+      }
+      break;
+    case GotKind::tp_offset:
+      if (dyn) p.slots[0] = {true, E::R_TPOFF, true, 0};
+      else if (ctx.shared) p.slots[0] = {true, E::R_TPOFF, false, tls_offset()};
+      else p.slots[0] = {false, 0, false, addresses_known ? symbol_address(ctx, *sym) - ctx.tp_addr : 0};
+      break;
+    case GotKind::tls_module:
+      // A module ID and an offset in its TLS block, for __tls_get_addr. Our
+      // own module's ID comes from ld.so; the offset of a local variable is
+      // known now. The local-dynamic pair (no symbol) has offset 0.
+      p.count = 2;
+      if (dyn) {
+        p.slots[0] = {true, E::R_DTPMOD, true, 0};
+        p.slots[1] = {true, E::R_DTPOFF, true, 0};
+      } else {
+        p.slots[0] = {true, E::R_DTPMOD, false, 0};
+        p.slots[1] = {false, 0, false, sym ? tls_offset() : 0};
+      }
+      break;
+    case GotKind::tls_desc:
+      p.count = 2;
+      p.slots[0] = {true, E::R_TLSDESC, dyn, dyn ? 0 : tls_offset()};
+      break;
+  }
+  return p;
+}
+
 template <typename E> uint64_t GotSection<E>::count_dyn_relocs(Context<E>& ctx) const {
   uint64_t n = 0;
   for (const GotEntry<E>& e : entries) {
-    bool dyn = e.sym && e.sym->dynsym_idx > 0 && (e.sym->is_shared() || e.sym->is_undefined());
-    if (e.kind == GotKind::address) {
-      if (dyn) ++n;
-      else if (ctx.pie && !e.sym->is_absolute() && !e.sym->is_undefined()) ++n, ++ctx.syn->reladyn->relative_count;
-    } else if (e.kind == GotKind::tp_offset && dyn) {
+    GotPlan<E> p = plan_got_entry(ctx, e, false);
+    for (int k = 0; k < p.count; ++k) {
+      if (!p.slots[k].dynamic) continue;
       ++n;
+      if (p.slots[k].type == E::R_RELATIVE) ++ctx.syn->reladyn->relative_count;
     }
   }
   return n;
@@ -167,24 +226,20 @@ template <typename E> uint64_t GotSection<E>::count_dyn_relocs(Context<E>& ctx) 
 template <typename E> void GotSection<E>::write(Context<E>& ctx, uint8_t* out) {
   for (size_t i = 0; i < entries.size(); ++i) {
     const GotEntry<E>& e = entries[i];
-    uint64_t addr = slot_address(static_cast<int32_t>(slot_of_entry[i]));
-    uint8_t* p = out + uint64_t(slot_of_entry[i]) * E::word_size;
-    bool dyn = e.sym && e.sym->dynsym_idx > 0 && (e.sym->is_shared() || e.sym->is_undefined());
-    if (e.kind == GotKind::address) {
-      if (dyn) {
-        ctx.dyn_relocs.push_back({addr, E::R_GLOB_DAT, static_cast<uint32_t>(e.sym->dynsym_idx), 0});
+    GotPlan<E> p = plan_got_entry(ctx, e, true);
+    for (int k = 0; k < p.count; ++k) {
+      const auto& slot = p.slots[k];
+      uint64_t addr = slot_address(static_cast<int32_t>(slot_of_entry[i] + k));
+      uint8_t* at = out + (uint64_t(slot_of_entry[i]) + k) * E::word_size;
+      if (!slot.dynamic) {
+        store_le<uint64_t>(at, slot.value);
         continue;
       }
-      uint64_t v = symbol_address(ctx, *e.sym);
-      if (ctx.pie && !e.sym->is_absolute() && !e.sym->is_undefined())
-        ctx.dyn_relocs.push_back({addr, E::R_RELATIVE, 0, static_cast<int64_t>(v)});
-      store_le<uint64_t>(p, v);
-    } else if (e.kind == GotKind::tp_offset) {
-      if (dyn) {
-        ctx.dyn_relocs.push_back({addr, E::R_TPOFF, static_cast<uint32_t>(e.sym->dynsym_idx), 0});
-        continue;
-      }
-      store_le<uint64_t>(p, symbol_address(ctx, *e.sym) - ctx.tp_addr);
+      uint32_t dynsym = slot.with_symbol ? static_cast<uint32_t>(e.sym->dynsym_idx) : 0;
+      ctx.dyn_relocs.push_back({addr, slot.type, dynsym, static_cast<int64_t>(slot.value)});
+      // RELATIVE: also write the value, as ld.bfd does (tools reading the
+      // file see the address; ld.so overwrites it anyway).
+      if (slot.type == E::R_RELATIVE) store_le<uint64_t>(at, slot.value);
     }
   }
 }
@@ -210,7 +265,8 @@ template <typename E> void GotPltSection<E>::write(Context<E>& ctx, uint8_t* out
   const auto& plt = *ctx.syn->plt;
   for (size_t i = 0; i < plt.symbols.size(); ++i) {
     Symbol<E>* sym = plt.symbols[i];
-    uint64_t v = sym->is_shared() ? plt.entry_address(static_cast<int32_t>(i)) + 6 : symbol_raw_address(ctx, *sym);
+    uint64_t v = is_preemptible(ctx, *sym) ? plt.entry_address(static_cast<int32_t>(i)) + 6
+                                           : symbol_raw_address(ctx, *sym);
     store_le<uint64_t>(out + (E::got_plt_reserved + i) * E::word_size, v);
   }
 }
@@ -249,7 +305,7 @@ template <typename E> void RelaPltSection<E>::write(Context<E>& ctx, uint8_t* ou
   for (size_t i = 0; i < plt.symbols.size(); ++i) {
     Symbol<E>* sym = plt.symbols[i];
     uint64_t slot = ctx.syn->gotplt->slot_address(static_cast<int32_t>(i));
-    DynReloc r = sym->is_shared()
+    DynReloc r = is_preemptible(ctx, *sym)
                      ? DynReloc{slot, E::R_JUMP_SLOT, static_cast<uint32_t>(sym->dynsym_idx), 0}
                      : DynReloc{slot, E::R_IRELATIVE, 0, static_cast<int64_t>(symbol_raw_address(ctx, *sym))};
     write_rela(out + i * 24, r);
@@ -331,7 +387,9 @@ template <typename E> void DynsymSection<E>::write(Context<E>& ctx, uint8_t* out
     const Symbol<E>& s = *symbols[i];
     elf::Sym es;
     es.name = name_offsets[i];
-    uint8_t type = s.type == STT_GNU_IFUNC && (s.needs & NEEDS_CPLT) ? STT_FUNC : s.type;
+    // An imported IFUNC is a plain function to this module (ld.so resolves
+    // it in the library that defines it), as is a canonical PLT entry.
+    uint8_t type = s.type == STT_GNU_IFUNC && ((s.needs & NEEDS_CPLT) || !s.is_defined()) ? STT_FUNC : s.type;
     // An import is weak when every reference to it is.
     bool weak = s.is_defined() ? s.weak : !s.strong_ref;
     es.info = ELF64_ST_INFO(weak ? STB_WEAK : STB_GLOBAL, type);
@@ -508,6 +566,7 @@ std::vector<std::pair<int64_t, uint64_t>> DynamicSection<E>::entries(Context<E>&
   std::vector<std::pair<int64_t, uint64_t>> e;
   for (auto& dso : ctx.dsos)
     if (dso->needed) e.push_back({DT_NEEDED, s.dynstr->add(dso->soname)});
+  if (ctx.opts.soname) e.push_back({DT_SONAME, s.dynstr->add(*ctx.opts.soname)});
   if (!ctx.runpath.empty()) e.push_back({DT_RUNPATH, s.dynstr->add(ctx.runpath)});
   auto defined = [&](const char* name) -> Symbol<E>* {
     auto it = ctx.symbol_map.find(name);
@@ -530,7 +589,7 @@ std::vector<std::pair<int64_t, uint64_t>> DynamicSection<E>::entries(Context<E>&
   e.push_back({DT_SYMTAB, s.dynsym->shdr.addr});
   e.push_back({DT_STRSZ, s.dynstr->data.size()});
   e.push_back({DT_SYMENT, 24});
-  e.push_back({DT_DEBUG, 0});
+  if (!ctx.shared) e.push_back({DT_DEBUG, 0});  // where ld.so tells debuggers about the program
   if (!s.plt->symbols.empty()) {
     e.push_back({DT_PLTGOT, s.gotplt->shdr.addr});
     e.push_back({DT_PLTRELSZ, s.relaplt->shdr.size});
@@ -543,8 +602,9 @@ std::vector<std::pair<int64_t, uint64_t>> DynamicSection<E>::entries(Context<E>&
     e.push_back({DT_RELAENT, 24});
     if (s.reladyn->relative_count) e.push_back({DT_RELACOUNT, s.reladyn->relative_count});
   }
-  if (ctx.opts.now) e.push_back({DT_FLAGS, DF_BIND_NOW});
-  uint64_t flags1 = (ctx.opts.now ? DF_1_NOW : 0) | (ctx.pie ? DF_1_PIE : 0);
+  uint64_t flags = (ctx.opts.now ? DF_BIND_NOW : 0) | (ctx.static_tls ? DF_STATIC_TLS : 0);
+  if (flags) e.push_back({DT_FLAGS, flags});
+  uint64_t flags1 = (ctx.opts.now ? DF_1_NOW : 0) | (ctx.pie && !ctx.shared ? DF_1_PIE : 0);
   if (flags1) e.push_back({DT_FLAGS_1, flags1});
   if (s.verneed && s.verneed->count) {
     e.push_back({DT_VERNEED, s.verneed->shdr.addr});
@@ -902,7 +962,8 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
     o.name = add_name(s->name);
     bool weak = s->is_defined() ? s->weak : !s->strong_ref;
     uint8_t bind = local ? STB_LOCAL : weak ? STB_WEAK : STB_GLOBAL;
-    o.info = ELF64_ST_INFO(bind, s->type);
+    uint8_t type = s->type == STT_GNU_IFUNC && !s->is_defined() ? STT_FUNC : s->type;
+    o.info = ELF64_ST_INFO(bind, type);
     o.other = s->visibility;
     o.size = s->size;
     if (s->is_defined() || (s->is_shared() && (s->needs & NEEDS_COPY))) {

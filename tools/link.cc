@@ -81,14 +81,14 @@ void expand_response_files(std::vector<std::string>& args, int depth = 0) {
 // Options of the shared-library issue and beyond: known to ld, not done yet.
 bool not_yet(std::string_view name) {
   static const char* names[] = {
-      "shared", "Bshareable", "soname", "h", "Bsymbolic", "Bsymbolic-functions",
+      "Bsymbolic", "Bsymbolic-functions",
       "Bsymbolic-non-weak-functions", "dynamic-list", "export-dynamic-symbol",
       "export-dynamic-symbol-list", "version-script", "retain-symbols-file", "r", "relocatable",
       "icf", "symbol-ordering-file", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
       "q", "exclude-libs", "wrap", "defsym-after", "init", "fini", "T", "script", "Ttext",
       "Tdata", "Tbss", "Ttext-segment", "image-base", "section-start", "compress-debug-sections",
       "start-lib", "end-lib", "why-extract", "warn-backrefs", "cref",
-      "no-undefined", "allow-shlib-undefined", "no-allow-shlib-undefined", "unresolved-symbols",
+      "allow-shlib-undefined", "no-allow-shlib-undefined", "unresolved-symbols",
       "enable-new-dtags", "disable-new-dtags", "y", "trace-symbol", "t", "trace", "x",
       "discard-all", "X", "discard-locals", "discard-none", "allow-multiple-definition",
       "rosegment", "no-rosegment", "apply-dynamic-relocs", "noinhibit-exec", "O0", "O1", "O2",
@@ -150,7 +150,7 @@ class LdParser {
         if (a.rfind("-l", 0) == 0) saw_input = true;
         continue;
       }
-      if (not_yet(body)) throw UsageError{"option " + a + " is not implemented yet"};
+      if (not_yet(body)) throw UsageError{"unsupported option: " + a};
       throw UsageError{"unknown option: " + a};
     }
     for (const auto& in : o_.inputs)
@@ -188,7 +188,9 @@ class LdParser {
     else if (k == "separate-code") o_.separate_code = true;
     else if (k == "noseparate-code") o_.separate_code = false;
     else if (k == "text") o_.text_relocations_are_errors = true;
-    else throw UsageError{"-z " + k + " is not implemented yet"};
+    else if (k == "defs") o_.no_undefined = true;
+    else if (k == "undefs") o_.no_undefined = false;
+    else throw UsageError{"unsupported option: -z " + k};
   }
 
   bool handle_long(const std::string& n, const std::optional<std::string>& j) {
@@ -198,6 +200,9 @@ class LdParser {
     else if (n == "entry") o_.entry = value(j, opt);
     else if (n == "pie" || n == "pic-executable") o_.kind = link::OutputKind::pie;
     else if (n == "no-pie") o_.kind = link::OutputKind::executable;
+    else if (n == "shared" || n == "Bshareable") o_.kind = link::OutputKind::shared;
+    else if (n == "soname") o_.soname = value(j, opt);
+    else if (n == "no-undefined") o_.no_undefined = true;
     else if (n == "static" || n == "Bstatic" || n == "dn" || n == "non_shared") {
       if (n == "static") o_.is_static = true;
       state_.static_only = true;
@@ -272,6 +277,7 @@ class LdParser {
       case 'l': add_input(InputSpec::Kind::library, val()); return true;
       case 'u': o_.undefined.push_back(val()); return true;
       case 'R': o_.rpath.push_back(val()); return true;
+      case 'h': o_.soname = val(); return true;
       case 'I': o_.dynamic_linker = val(); return true;
       case 'z': z_option(val()); return true;
       case 'E': if (!rest.empty()) return false; o_.export_dynamic = true; return true;
