@@ -101,10 +101,12 @@ bool not_yet(std::string_view name) {
 void print_help() {
   std::printf(
       "Usage: ld [options] file...   (linkbox link, ld, ld.linkbox)\n\n"
-      "A GNU ld compatible linker for x86-64 ELF executables: PIE, non-PIE, static and\n"
-      "static PIE, as gcc and clang drive it. Shared-library output is not implemented\n"
-      "yet and is refused; so are unknown options. Accepted options:\n"
-      "  -o FILE, -m EMULATION, -e SYMBOL, -pie, -no-pie, -static, -Bstatic, -Bdynamic,\n"
+      "A GNU ld compatible linker for x86-64 ELF executables (PIE, non-PIE, static and\n"
+      "static PIE) and shared libraries, as gcc and clang drive it. Options not\n"
+      "implemented yet (version scripts, -Bsymbolic, ...) are refused, as are unknown\n"
+      "ones. Accepted options:\n"
+      "  -o FILE, -m EMULATION, -e SYMBOL, -pie, -no-pie, -shared, -soname NAME, -static,\n"
+      "  -Bstatic, -Bdynamic, --no-undefined, -z defs|undefs,\n"
       "  --no-dynamic-linker, -dynamic-linker FILE, --hash-style=gnu|sysv|both,\n"
       "  --build-id[=fast|sha1|md5|uuid|0xHEX|none], -L DIR, -l NAME, -l:FILE,\n"
       "  --as-needed, --no-as-needed, --push-state, --pop-state, --start-group, --end-group,\n"
