@@ -231,7 +231,7 @@ void apply_relocs<X86_64>(Context<X86_64>& ctx, const InputSection<X86_64>& isec
         v = S + A;
         if (info.width == 8) {
           if (preempt) {
-            if (isec.shdr.flags & SHF_WRITE) {
+            if ((isec.shdr.flags & SHF_WRITE) || ctx.pie) {  // (read-only only with -z notext)
               ctx.dyn_relocs.push_back({P, E::R_ABS, static_cast<uint32_t>(sym->dynsym_idx), A});
               v = A;
             }

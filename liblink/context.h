@@ -22,6 +22,7 @@
 #include "libformat/output-file.h"
 #include "liblink/link-options.h"
 #include "liblink/target.h"
+#include "liblink/version-script.h"
 
 namespace linkbox::link {
 
@@ -97,6 +98,11 @@ struct Symbol {
   int32_t plt_idx = -1;     // in .plt (or .iplt-style entries for IFUNCs of static links)
   int32_t dynsym_idx = -1;
   uint64_t copy_offset = 0;  // in the copy-relocation section
+  // The version of a definition this link exports: 0 local (a version
+  // script's local:), 1 global, 2... the version script's nodes in order.
+  uint16_t out_version = 1;
+  bool out_version_hidden = false;  // a non-default version (foo@V, not foo@@V)
+  bool in_dynamic_list = false;     // --dynamic-list / --export-dynamic-symbol matched it
   std::string_view version_suffix;  // "@VER" / "@@VER" from an object's symbol name
 
   // The name in dynamic tables: a reference to a specific version of a
@@ -301,7 +307,14 @@ struct Context {
     Symbol<E>* target;
     int64_t addend;
   };
-  std::vector<DefsymAlias> defsym_aliases;  // --defsym=a=b+N, placed after fragments resolve
+  std::vector<DefsymAlias> defsym_aliases;
+  // Version scripts and dynamic lists, read before the inputs.
+  std::vector<VersionNode> version_nodes;
+  std::vector<SymbolPattern> dynamic_list;       // --dynamic-list entries
+  bool has_dynamic_list = false;
+  std::vector<SymbolPattern> export_patterns;    // --export-dynamic-symbol(-list)
+  std::vector<std::string> version_names;  // the output's own versions, for index 2, 3, ...
+  bool has_version_definitions = false;    // .gnu.version_d is written  // --defsym=a=b+N, placed after fragments resolve
   std::string interp_path;        // empty: no PT_INTERP
   std::string runpath;
   uint64_t shoff = 0;
@@ -311,6 +324,7 @@ struct Context {
   uint32_t x86_features_and = 0;
   bool any_x86_features = false;
   bool exec_stack = false;
+  bool has_textrel = false;  // -z notext let a dynamic relocation into a read-only section
   bool static_tls = false;   // initial-exec TLS in a shared object: DF_STATIC_TLS
   bool needs_tls_ld = false; // local-dynamic TLS in a shared object needs a module GOT pair
   int32_t tls_ld_slot = -1;  // ... which is this

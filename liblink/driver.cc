@@ -12,6 +12,7 @@
 #include "liblink/output-sections.h"
 #include "liblink/resolve.h"
 #include "liblink/scan-relocs.h"
+#include "liblink/symbol-versions.h"
 #include "liblink/synthetic.h"
 #include "liblink/write-output.h"
 
@@ -90,11 +91,14 @@ Status link_elf(Context<E>& ctx) {
   auto failed = [&]() { return ctx.errors > 0 || Diagnostics::error_count() > 0; };
   auto stop = [&]() { return make_error(ctx.opts.output, "link failed; no output written"); };
   configure(ctx);
+  LINKBOX_TRY(read_version_scripts(ctx));
   LINKBOX_TRY(load_inputs(ctx));
   if (failed()) return stop();
   define_defsyms(ctx);
   if (failed()) return stop();
   mark_needed_libraries(ctx);
+  assign_symbol_versions(ctx);
+  if (failed()) return stop();
   if (ctx.opts.gc_sections) collect_garbage(ctx);
   combine_notes(ctx);
   allocate_commons(ctx);

@@ -53,8 +53,8 @@ class Marker {
       if (auto it = ctx_.symbol_map.find(name); it != ctx_.symbol_map.end()) mark_symbol(*it->second);
     };
     root(ctx_.opts.entry.value_or("_start"));
-    root("_init");
-    root("_fini");
+    root(ctx_.opts.init_symbol);
+    root(ctx_.opts.fini_symbol);
     for (const std::string& u : ctx_.opts.undefined) root(u);
     for (auto& alias : ctx_.defsym_aliases) mark_symbol(*alias.target);
     for (auto& [name, sym] : ctx_.symbol_map)

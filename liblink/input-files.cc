@@ -281,8 +281,12 @@ Expected<std::unique_ptr<ObjectFile<E>>> parse_object(Context<E>& ctx, std::stri
         base = full.substr(0, at);
         suffix = full.substr(at);
       }
-      Symbol<E>* sym = ctx.intern(es.shndx == SHN_UNDEF ? full : base);
-      if (es.shndx != SHN_UNDEF && !suffix.empty() && sym->version_suffix.empty()) sym->version_suffix = suffix;
+      // foo@@V (the default version) is foo; foo@V (an older, non-default
+      // version) is a symbol of its own, so both can be defined at once.
+      bool default_version = suffix.substr(0, 2) == "@@";
+      bool by_full_name = es.shndx == SHN_UNDEF || (!suffix.empty() && !default_version);
+      Symbol<E>* sym = ctx.intern(by_full_name ? full : base);
+      if (es.shndx != SHN_UNDEF && default_version && sym->version_suffix.empty()) sym->version_suffix = suffix;
       obj->symbols[i] = sym;
     }
   }

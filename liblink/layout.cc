@@ -51,7 +51,7 @@ std::pair<Group, int> classify(const Context<E>& ctx, const Chunk<E>* c) {
   if (!w) {
     if (c == s.interp) return {kReadOnlyHead, 0};
     if (c->shdr.type == SHT_NOTE) return {kReadOnlyHead, 1};
-    const Chunk<E>* head[] = {s.hash, s.gnuhash, s.dynsym, s.dynstr, s.versym, s.verneed, s.reladyn, s.relaplt};
+    const Chunk<E>* head[] = {s.hash, s.gnuhash, s.dynsym, s.dynstr, s.versym, s.verdef, s.verneed, s.reladyn, s.relaplt};
     for (int i = 0; i < 8; ++i)
       if (c == head[i]) return {kReadOnlyHead, 2 + i};
     if (c == s.ehframehdr) return {kReadOnly, 5};

@@ -23,6 +23,7 @@ struct InputSpec {
 enum class OutputKind { executable, pie, shared, relocatable };
 enum class HashStyle { sysv, gnu, both };
 enum class StripMode { none, debug, all };
+enum class Symbolic { none, all, functions, non_weak_functions };
 
 struct LinkOptions {
   std::string output = "a.out";
@@ -34,6 +35,18 @@ struct LinkOptions {
   std::optional<std::string> dynamic_linker;
   std::optional<std::string> soname;   // -soname / -h (shared output)
   bool no_undefined = false;           // --no-undefined / -z defs
+  std::vector<std::string> version_scripts;       // --version-script
+  std::vector<std::string> dynamic_lists;         // --dynamic-list
+  std::vector<std::string> export_dynamic_symbols;  // --export-dynamic-symbol (globs)
+  std::vector<std::string> export_dynamic_symbol_lists;  // --export-dynamic-symbol-list
+  bool undefined_version = false;      // --undefined-version (lld's default is an error)
+  Symbolic symbolic = Symbolic::none;  // -Bsymbolic[-functions|-non-weak-functions]
+  std::string init_symbol = "_init";   // -init: DT_INIT
+  std::string fini_symbol = "_fini";   // -fini: DT_FINI
+  bool new_dtags = true;               // DT_RUNPATH (Debian's default) rather than DT_RPATH
+  bool allow_multiple_definition = false;  // --allow-multiple-definition / -z muldefs
+  uint64_t dt_flags = 0;               // -z origin
+  uint64_t dt_flags_1 = 0;             // -z nodelete, nodlopen, initfirst, global, interpose, origin
   std::optional<HashStyle> hash_style;
   std::optional<std::string> build_id;  // "fast", "sha1", "md5", "uuid", "0x..." or "none"
   std::vector<std::string> library_paths;

@@ -301,7 +301,7 @@ struct Loader {
       case SymbolState::defined:
         if (sym->weak && !weak) {
           set_definition(sym, obj, es, weak);
-        } else if (!sym->weak && !weak && sym->file != &obj) {
+        } else if (!sym->weak && !weak && sym->file != &obj && !ctx.opts.allow_multiple_definition) {
           ctx.error("", "duplicate symbol: " + std::string(sym->name) + "\n>>> defined in " +
                             sym->file->name + "\n>>> defined in " + obj.name);
         }
@@ -512,15 +512,8 @@ void mark_needed_libraries(Context<E>& ctx) {
   if (ctx.opts.export_dynamic || ctx.shared)
     for (auto& [name, sym] : ctx.symbol_map)
       if (sym->is_defined() && (sym->visibility == STV_DEFAULT || sym->visibility == STV_PROTECTED) &&
-          !sym->linker_defined) {
+          !sym->linker_defined)
         sym->exported = true;
-        // Versioned definitions (.symver foo, foo@@V1) need .gnu.version_d,
-        // which comes with version scripts; exporting them unversioned
-        // would make a library with a different ABI.
-        if (ctx.shared && !sym->version_suffix.empty())
-          ctx.error(sym->file ? sym->file->name : "", "symbol " + std::string(name) + std::string(sym->version_suffix) +
-                                                         ": versioned definitions in a shared object are not supported yet");
-      }
 }
 
 template Status load_inputs(Context<X86_64>&);

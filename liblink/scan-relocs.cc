@@ -44,6 +44,21 @@ struct Scanner {
   }
 
   std::string pic_flag() const { return ctx.shared ? "-fPIC" : "-fPIE"; }
+
+  // A dynamic relocation in a read-only section makes ld.so write to text:
+  // an error unless -z notext, which marks the output DT_TEXTREL.
+  bool text_relocation_allowed(const InputSection<E>& isec, const Rela& rel, const Symbol<E>* sym) {
+    if (!ctx.opts.text_relocations_are_errors) {
+      ctx.has_textrel = true;
+      return true;
+    }
+    std::string what = sym->name.empty() ? std::string("local symbol") : "'" + std::string(sym->name) + "'";
+    ctx.error(isec.location(rel.offset), "relocation " + rel_type_name<E>(rel.type) + " against " + what +
+                                             " in read-only section " + std::string(isec.name) +
+                                             " would need a text relocation; recompile with " + pic_flag() +
+                                             " (or link with -z notext)");
+    return false;
+  }
   std::string output_kind() const { return ctx.shared ? "shared object" : "PIE object"; }
 
   void report_undefined(const InputSection<E>& isec, const Rela& rel, Symbol<E>* sym) {
@@ -86,20 +101,16 @@ struct Scanner {
         case RelKind::abs:
           if (info.width == 8) {
             if (preempt) {
-              if (writable) {
+              if (writable || (ctx.pie && text_relocation_allowed(isec, rel, sym))) {
                 need(sym, NEEDS_DYNSYM);
                 ++ctx.syn->reladyn->count;
-              } else if (ctx.pie) {
-                ctx.error(isec.location(rel.offset),
-                          "relocation " + rel_type_name<E>(rel.type) + " against '" + std::string(sym->name) +
-                              "' in read-only section " + std::string(isec.name) +
-                              " would need a text relocation; recompile with " + pic_flag());
-              } else {
+              } else if (!ctx.pie) {
                 direct_reference_to_import(isec, rel, sym);
               }
             } else {
               if (ifunc) need(sym, NEEDS_PLT | NEEDS_CPLT);
-              if (ctx.pie && !sym->is_absolute() && !sym->is_undefined()) {
+              if (ctx.pie && !sym->is_absolute() && !sym->is_undefined() &&
+                  (writable || text_relocation_allowed(isec, rel, sym))) {
                 ++ctx.syn->reladyn->count;
                 ++ctx.syn->reladyn->relative_count;
               }
@@ -278,6 +289,7 @@ void assign_table_slots(Context<E>& ctx) {
     if (!ctx.runpath.empty()) syn.dynstr->add(ctx.runpath);
     if (ctx.opts.soname) syn.dynstr->add(*ctx.opts.soname);
     syn.dynsym->finalize(ctx);
+    syn.verdef->finalize(ctx);
     syn.verneed->finalize(ctx);
   }
   syn.reladyn->count += syn.got->count_dyn_relocs(ctx);

@@ -86,7 +86,20 @@ bool is_preemptible(const Context<E>& ctx, const Symbol<E>& sym) {
   // In a shared object, a default-visibility definition can be interposed
   // by the executable or an earlier library, and an undefined symbol is
   // resolved by ld.so.
-  return sym.visibility == STV_DEFAULT && (sym.is_undefined() || (sym.is_defined() && !sym.is_absolute()));
+  if (sym.visibility != STV_DEFAULT) return false;
+  if (sym.is_undefined()) return true;
+  if (!sym.is_defined() || sym.is_absolute() || sym.out_version == 0) return false;
+  // lld's rules: a dynamic list names the only preemptible definitions;
+  // --export-dynamic-symbol keeps its matches preemptible under -Bsymbolic.
+  if (ctx.has_dynamic_list) return sym.in_dynamic_list;
+  bool function = sym.type == STT_FUNC || sym.type == STT_GNU_IFUNC;
+  switch (ctx.opts.symbolic) {
+    case Symbolic::none: return true;
+    case Symbolic::all: return sym.in_dynamic_list;
+    case Symbolic::functions: return !function || sym.in_dynamic_list;
+    case Symbolic::non_weak_functions: return !(function && !sym.weak) || sym.in_dynamic_list;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------- headers
@@ -488,7 +501,8 @@ template <typename E> VersymSection<E>::VersymSection() {
 }
 
 template <typename E> void VersymSection<E>::compute_size(Context<E>& ctx) {
-  this->shdr.size = ctx.syn->verneed->count ? ctx.syn->dynsym->symbols.size() * 2 : 0;
+  bool versioned = ctx.syn->verneed->count || ctx.has_version_definitions;
+  this->shdr.size = versioned ? ctx.syn->dynsym->symbols.size() * 2 : 0;
 }
 
 template <typename E> void VersymSection<E>::write(Context<E>& ctx, uint8_t* out) {
@@ -505,10 +519,14 @@ template <typename E> void VerneedSection<E>::finalize(Context<E>& ctx) {
   const auto& syms = ctx.syn->dynsym->symbols;
   auto& versions = ctx.syn->versym->versions;
   versions.assign(syms.size(), 1);
-  // (DSO, its version index) -> our index, in first-use order per DSO.
+  for (size_t i = 1; i < syms.size(); ++i)
+    if (syms[i]->is_defined())
+      versions[i] = static_cast<uint16_t>(syms[i]->out_version | (syms[i]->out_version_hidden ? 0x8000 : 0));
+  // (DSO, its version index) -> our index, in first-use order per DSO. Our
+  // own version definitions come first (1 is the file itself).
   std::vector<std::pair<SharedFile<E>*, std::vector<uint16_t>>> per_dso;
   std::map<std::pair<SharedFile<E>*, uint16_t>, uint16_t> index;
-  uint16_t next = 2;
+  uint16_t next = ctx.has_version_definitions ? static_cast<uint16_t>(ctx.version_names.size() + 2) : 2;
   for (size_t i = 1; i < syms.size(); ++i) {
     Symbol<E>* s = syms[i];
     if (!s->is_shared() || s->dso_version < 2) continue;
@@ -553,6 +571,52 @@ template <typename E> void VerneedSection<E>::write(Context<E>&, uint8_t* out) {
   std::memcpy(out, contents.data(), contents.size());
 }
 
+template <typename E> VerdefSection<E>::VerdefSection() {
+  init(*this, ".gnu.version_d", SHT_GNU_verdef, SHF_ALLOC, 4);
+}
+
+// One Elf64_Verdef per version, each followed by its Verdaux names: its own
+// name, then the versions it inherits from. Index 1 is the file itself.
+template <typename E> void VerdefSection<E>::finalize(Context<E>& ctx) {
+  contents.clear();
+  count = 0;
+  if (!ctx.has_version_definitions) return;
+  std::string base = ctx.opts.soname.value_or(ctx.opts.output.substr(ctx.opts.output.rfind('/') + 1));
+  struct Def {
+    std::string name;
+    std::vector<std::string> parents;
+    uint16_t flags;
+  };
+  std::vector<Def> defs{{base, {}, VER_FLG_BASE}};
+  for (const VersionNode& n : ctx.version_nodes)
+    if (!n.name.empty()) defs.push_back({n.name, n.parents, 0});
+  for (size_t k = 0; k < defs.size(); ++k) {
+    const Def& d = defs[k];
+    size_t names = 1 + d.parents.size();
+    size_t at = contents.size();
+    contents.resize(at + 20 + names * 8);
+    uint8_t* p = contents.data() + at;
+    store_le<uint16_t>(p, 1);
+    store_le<uint16_t>(p + 2, d.flags);
+    store_le<uint16_t>(p + 4, static_cast<uint16_t>(k + 1));
+    store_le<uint16_t>(p + 6, static_cast<uint16_t>(names));
+    store_le<uint32_t>(p + 8, elf::sysv_hash(d.name));
+    store_le<uint32_t>(p + 12, 20);
+    store_le<uint32_t>(p + 16, k + 1 == defs.size() ? 0 : static_cast<uint32_t>(20 + names * 8));
+    for (size_t j = 0; j < names; ++j) {
+      uint8_t* a = p + 20 + j * 8;
+      store_le<uint32_t>(a, ctx.syn->dynstr->add(j == 0 ? d.name : d.parents[j - 1]));
+      store_le<uint32_t>(a + 4, j + 1 == names ? 0 : 8);
+    }
+  }
+  count = static_cast<uint32_t>(defs.size());
+  this->shdr.info = count;
+}
+
+template <typename E> void VerdefSection<E>::write(Context<E>&, uint8_t* out) {
+  std::memcpy(out, contents.data(), contents.size());
+}
+
 // ---------------------------------------------------------------- .dynamic
 
 template <typename E> DynamicSection<E>::DynamicSection() {
@@ -567,13 +631,13 @@ std::vector<std::pair<int64_t, uint64_t>> DynamicSection<E>::entries(Context<E>&
   for (auto& dso : ctx.dsos)
     if (dso->needed) e.push_back({DT_NEEDED, s.dynstr->add(dso->soname)});
   if (ctx.opts.soname) e.push_back({DT_SONAME, s.dynstr->add(*ctx.opts.soname)});
-  if (!ctx.runpath.empty()) e.push_back({DT_RUNPATH, s.dynstr->add(ctx.runpath)});
+  if (!ctx.runpath.empty()) e.push_back({ctx.opts.new_dtags ? DT_RUNPATH : DT_RPATH, s.dynstr->add(ctx.runpath)});
   auto defined = [&](const char* name) -> Symbol<E>* {
     auto it = ctx.symbol_map.find(name);
     return it != ctx.symbol_map.end() && it->second->is_defined() ? it->second : nullptr;
   };
-  if (Symbol<E>* init = defined("_init")) e.push_back({DT_INIT, symbol_address(ctx, *init)});
-  if (Symbol<E>* fini = defined("_fini")) e.push_back({DT_FINI, symbol_address(ctx, *fini)});
+  if (Symbol<E>* init = defined(ctx.opts.init_symbol.c_str())) e.push_back({DT_INIT, symbol_address(ctx, *init)});
+  if (Symbol<E>* fini = defined(ctx.opts.fini_symbol.c_str())) e.push_back({DT_FINI, symbol_address(ctx, *fini)});
   for (OutputSection<E>* osec : ctx.output_sections) {
     if (osec->shdr.size == 0) continue;  // (not shndx: this runs before sections are numbered)
     if (osec->shdr.type == SHT_PREINIT_ARRAY)
@@ -602,15 +666,21 @@ std::vector<std::pair<int64_t, uint64_t>> DynamicSection<E>::entries(Context<E>&
     e.push_back({DT_RELAENT, 24});
     if (s.reladyn->relative_count) e.push_back({DT_RELACOUNT, s.reladyn->relative_count});
   }
-  uint64_t flags = (ctx.opts.now ? DF_BIND_NOW : 0) | (ctx.static_tls ? DF_STATIC_TLS : 0);
+  uint64_t flags = (ctx.opts.now ? DF_BIND_NOW : 0) | (ctx.static_tls ? DF_STATIC_TLS : 0) |
+                   (ctx.has_textrel ? DF_TEXTREL : 0) | ctx.opts.dt_flags;
+  if (ctx.has_textrel) e.push_back({DT_TEXTREL, 0});
   if (flags) e.push_back({DT_FLAGS, flags});
-  uint64_t flags1 = (ctx.opts.now ? DF_1_NOW : 0) | (ctx.pie && !ctx.shared ? DF_1_PIE : 0);
+  uint64_t flags1 = (ctx.opts.now ? DF_1_NOW : 0) | (ctx.pie && !ctx.shared ? DF_1_PIE : 0) | ctx.opts.dt_flags_1;
   if (flags1) e.push_back({DT_FLAGS_1, flags1});
   if (s.verneed && s.verneed->count) {
     e.push_back({DT_VERNEED, s.verneed->shdr.addr});
     e.push_back({DT_VERNEEDNUM, s.verneed->count});
   }
-  if (s.versym && s.verneed && s.verneed->count) e.push_back({DT_VERSYM, s.versym->shdr.addr});
+  if (s.verdef && ctx.has_version_definitions) {
+    e.push_back({DT_VERDEF, s.verdef->shdr.addr});
+    e.push_back({DT_VERDEFNUM, s.verdef->count});
+  }
+  if (s.versym && s.versym->shdr.size) e.push_back({DT_VERSYM, s.versym->shdr.addr});
   e.push_back({DT_NULL, 0});
   return e;
 }
@@ -947,7 +1017,8 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
     if (s->state == SymbolState::lazy) continue;
     if (s->is_shared() && !s->referenced) continue;
     if (s->linker_defined && !s->referenced) continue;
-    if (s->is_defined() && s->visibility != STV_DEFAULT && s->visibility != STV_PROTECTED) locals.push_back(s);
+    if (s->is_defined() && ((s->visibility != STV_DEFAULT && s->visibility != STV_PROTECTED) || s->out_version == 0))
+      locals.push_back(s);
     else globals.push_back(s);
   }
   auto order = [](Symbol<E>* a, Symbol<E>* b) {
@@ -1045,6 +1116,7 @@ void create_synthetic_sections(Context<E>& ctx) {
     if (style != HashStyle::sysv) s.gnuhash = make(new GnuHashSection<E>());
     s.versym = make(new VersymSection<E>());
     s.verneed = make(new VerneedSection<E>());
+    s.verdef = make(new VerdefSection<E>());
     s.dynamic = make(new DynamicSection<E>());
   }
   s.copyrel = make(new CopyRelSection<E>(false));
@@ -1091,6 +1163,7 @@ void create_synthetic_sections(Context<E>& ctx) {
   template struct GnuHashSection<E>;                                              \
   template struct VersymSection<E>;                                               \
   template struct VerneedSection<E>;                                              \
+  template struct VerdefSection<E>;                                               \
   template struct DynamicSection<E>;                                              \
   template struct CopyRelSection<E>;                                              \
   template struct EhFrameSection<E>;                                              \

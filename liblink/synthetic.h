@@ -134,6 +134,15 @@ template <typename E> struct VerneedSection : Chunk<E> {
   void write(Context<E>& ctx, uint8_t* out) override;
 };
 
+template <typename E> struct VerdefSection : Chunk<E> {
+  VerdefSection();
+  std::vector<uint8_t> contents;
+  uint32_t count = 0;
+  void finalize(Context<E>& ctx);
+  void compute_size(Context<E>&) override { this->shdr.size = contents.size(); }
+  void write(Context<E>& ctx, uint8_t* out) override;
+};
+
 template <typename E> struct DynamicSection : Chunk<E> {
   DynamicSection();
   std::vector<std::pair<int64_t, uint64_t>> entries(Context<E>& ctx) const;
@@ -224,6 +233,7 @@ template <typename E> struct Synthetics {
   GnuHashSection<E>* gnuhash = nullptr;
   VersymSection<E>* versym = nullptr;
   VerneedSection<E>* verneed = nullptr;
+  VerdefSection<E>* verdef = nullptr;
   DynamicSection<E>* dynamic = nullptr;
   CopyRelSection<E>* copyrel = nullptr;
   CopyRelSection<E>* copyrel_relro = nullptr;

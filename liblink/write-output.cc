@@ -39,7 +39,7 @@ void write_output(Context<E>& ctx) {
   for (Chunk<E>* c : ctx.chunks) {
     if (c->is_header) continue;
     elf::Shdr h = c->shdr;
-    if (c == s.dynsym || c == s.verneed || c == s.dynamic) h.link = index(s.dynstr);
+    if (c == s.dynsym || c == s.verneed || c == s.verdef || c == s.dynamic) h.link = index(s.dynstr);
     if (c == s.hash || c == s.gnuhash || c == s.versym) h.link = index(s.dynsym);
     if (c == s.reladyn) h.link = s.dynsym ? index(s.dynsym) : index(s.symtab);
     if (c == s.relaplt) {

@@ -8,6 +8,8 @@
 // arguments in that file. Options that are not implemented yet are refused
 // by name, never ignored.
 #include <cstdio>
+#include <elf.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -81,18 +83,16 @@ void expand_response_files(std::vector<std::string>& args, int depth = 0) {
 // Options of the shared-library issue and beyond: known to ld, not done yet.
 bool not_yet(std::string_view name) {
   static const char* names[] = {
-      "Bsymbolic", "Bsymbolic-functions",
-      "Bsymbolic-non-weak-functions", "dynamic-list", "export-dynamic-symbol",
-      "export-dynamic-symbol-list", "version-script", "retain-symbols-file", "r", "relocatable",
+      "retain-symbols-file", "r", "relocatable",
       "icf", "symbol-ordering-file", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
-      "q", "exclude-libs", "wrap", "defsym-after", "init", "fini", "T", "script", "Ttext",
+      "q", "exclude-libs", "wrap", "defsym-after", "T", "script", "Ttext",
       "Tdata", "Tbss", "Ttext-segment", "image-base", "section-start", "compress-debug-sections",
       "start-lib", "end-lib", "why-extract", "warn-backrefs", "cref",
       "allow-shlib-undefined", "no-allow-shlib-undefined", "unresolved-symbols",
-      "enable-new-dtags", "disable-new-dtags", "y", "trace-symbol", "t", "trace", "x",
-      "discard-all", "X", "discard-locals", "discard-none", "allow-multiple-definition",
+      "y", "trace-symbol", "t", "trace", "x",
+      "discard-all", "X", "discard-locals", "discard-none",
       "rosegment", "no-rosegment", "apply-dynamic-relocs", "noinhibit-exec", "O0", "O1", "O2",
-      "undefined-version", "no-undefined-version", "no-ld-generated-unwind-info"};
+      "no-ld-generated-unwind-info"};
   for (const char* n : names)
     if (name == n) return true;
   return false;
@@ -103,7 +103,7 @@ void print_help() {
       "Usage: ld [options] file...   (linkbox link, ld, ld.linkbox)\n\n"
       "A GNU ld compatible linker for x86-64 ELF executables (PIE, non-PIE, static and\n"
       "static PIE) and shared libraries, as gcc and clang drive it. Options not\n"
-      "implemented yet (version scripts, -Bsymbolic, ...) are refused, as are unknown\n"
+      "implemented yet (--emit-relocs, --icf, ...) are refused, as are unknown\n"
       "ones. Accepted options:\n"
       "  -o FILE, -m EMULATION, -e SYMBOL, -pie, -no-pie, -shared, -soname NAME, -static,\n"
       "  -Bstatic, -Bdynamic, --no-undefined, -z defs|undefs,\n"
@@ -190,7 +190,15 @@ class LdParser {
     else if (k == "separate-code") o_.separate_code = true;
     else if (k == "noseparate-code") o_.separate_code = false;
     else if (k == "text") o_.text_relocations_are_errors = true;
+    else if (k == "notext") o_.text_relocations_are_errors = false;
     else if (k == "defs") o_.no_undefined = true;
+    else if (k == "muldefs") o_.allow_multiple_definition = true;
+    else if (k == "nodelete") o_.dt_flags_1 |= DF_1_NODELETE;
+    else if (k == "nodlopen") o_.dt_flags_1 |= DF_1_NOOPEN;
+    else if (k == "initfirst") o_.dt_flags_1 |= DF_1_INITFIRST;
+    else if (k == "global") o_.dt_flags_1 |= DF_1_GLOBAL;
+    else if (k == "interpose") o_.dt_flags_1 |= DF_1_INTERPOSE;
+    else if (k == "origin") o_.dt_flags_1 |= DF_1_ORIGIN, o_.dt_flags |= DF_ORIGIN;
     else if (k == "undefs") o_.no_undefined = false;
     else throw UsageError{"unsupported option: -z " + k};
   }
@@ -205,6 +213,21 @@ class LdParser {
     else if (n == "shared" || n == "Bshareable") o_.kind = link::OutputKind::shared;
     else if (n == "soname") o_.soname = value(j, opt);
     else if (n == "no-undefined") o_.no_undefined = true;
+    else if (n == "version-script") o_.version_scripts.push_back(value(j, opt));
+    else if (n == "dynamic-list") o_.dynamic_lists.push_back(value(j, opt));
+    else if (n == "export-dynamic-symbol") o_.export_dynamic_symbols.push_back(value(j, opt));
+    else if (n == "export-dynamic-symbol-list") o_.export_dynamic_symbol_lists.push_back(value(j, opt));
+    else if (n == "undefined-version") o_.undefined_version = true;
+    else if (n == "no-undefined-version") o_.undefined_version = false;
+    else if (n == "Bsymbolic") o_.symbolic = link::Symbolic::all;
+    else if (n == "Bsymbolic-functions") o_.symbolic = link::Symbolic::functions;
+    else if (n == "Bsymbolic-non-weak-functions") o_.symbolic = link::Symbolic::non_weak_functions;
+    else if (n == "Bno-symbolic") o_.symbolic = link::Symbolic::none;
+    else if (n == "init") o_.init_symbol = value(j, opt);
+    else if (n == "fini") o_.fini_symbol = value(j, opt);
+    else if (n == "enable-new-dtags") o_.new_dtags = true;
+    else if (n == "disable-new-dtags") o_.new_dtags = false;
+    else if (n == "allow-multiple-definition") o_.allow_multiple_definition = true;
     else if (n == "static" || n == "Bstatic" || n == "dn" || n == "non_shared") {
       if (n == "static") o_.is_static = true;
       state_.static_only = true;
