@@ -2,12 +2,36 @@
 
 #include <Zydis/Zydis.h>
 
+#include <algorithm>
 #include <map>
 
 namespace linkbox::elf {
 namespace {
 
-// GOT slot address -> what the relocation on it names.
+// The relocation types a PLT slot can carry. objdump names an entry only
+// through these (a TLSDESC slot is reached by the TLS trampoline, not by a
+// symbol's PLT entry).
+bool is_plt_reloc(uint16_t machine, uint32_t type) {
+  switch (machine) {
+    case EM_X86_64: return type == R_X86_64_JUMP_SLOT || type == R_X86_64_GLOB_DAT || type == R_X86_64_IRELATIVE;
+    case EM_386: return type == R_386_JMP_SLOT || type == R_386_GLOB_DAT || type == R_386_IRELATIVE;
+    case EM_AARCH64:
+      return type == R_AARCH64_JUMP_SLOT || type == R_AARCH64_GLOB_DAT || type == R_AARCH64_IRELATIVE;
+  }
+  return false;
+}
+
+// objdump's spelling of what a relocation reaches: the symbol's name, or
+// "*ABS*" for a relocation without a symbol (IRELATIVE), followed by
+// "+0xADDEND" when the addend is not zero. REL relocations have no addend
+// here, as in BFD (the implicit addend in the slot is not read).
+std::string reloc_target(const Codec& c, std::string name, uint64_t addend) {
+  if (!c.is64()) addend &= 0xffffffffu;
+  if (addend != 0) name += "+" + hex(addend);
+  return name;
+}
+
+// GOT slot address -> what the PLT relocation on it names.
 Expected<std::map<uint64_t, std::string>> slot_targets(const ElfFile& f) {
   std::map<uint64_t, std::string> out;
   auto dyn = f.dynamic_entries();
@@ -28,20 +52,17 @@ Expected<std::map<uint64_t, std::string>> slot_targets(const ElfFile& f) {
       uint64_t offset = c.get_word(p);
       uint64_t info = c.get_word(p + c.word_size());
       uint64_t sym = c.is64() ? info >> 32 : info >> 8;
-      std::string name;
-      if (sym != 0 && sym < syms->size()) {
+      uint32_t type = static_cast<uint32_t>(c.is64() ? info & 0xffffffffu : info & 0xff);
+      if (!is_plt_reloc(f.machine(), type)) continue;
+      std::string name = "*ABS*";
+      if (sym != 0) {
+        if (sym >= syms->size()) continue;
         auto n = strings->at((*syms)[sym].name);
-        if (n) name = std::string(*n);
+        if (!n) continue;
+        name = std::string(*n);
       }
-      if (name.empty()) {
-        // IRELATIVE and friends: objdump shows the addend (RELA) or the
-        // value already in the slot (REL).
-        uint64_t addend = rela ? c.get_word(p + 2 * c.word_size()) : 0;
-        if (!rela)
-          if (auto slot = f.bytes_at_vaddr(offset, c.word_size(), "GOT slot")) addend = c.get_word(slot->data());
-        name = "*ABS*+" + hex(addend);
-      }
-      out.emplace(offset, name);
+      uint64_t addend = rela ? c.get_word(p + 2 * c.word_size()) : 0;
+      out.emplace(offset, reloc_target(c, std::move(name), addend));
     }
     return {};
   };
@@ -52,52 +73,114 @@ Expected<std::map<uint64_t, std::string>> slot_targets(const ElfFile& f) {
   return out;
 }
 
-// The GOT slot an x86 stub jumps through, if it has an indirect jump.
-std::optional<uint64_t> x86_slot(const ElfFile& f, std::span<const uint8_t> code, uint64_t address,
-                                 uint64_t got_base) {
-  ZydisDecoder decoder;
-  bool is64 = f.machine() == EM_X86_64;
-  ZydisDecoderInit(&decoder, is64 ? ZYDIS_MACHINE_MODE_LONG_64 : ZYDIS_MACHINE_MODE_LEGACY_32,
-                   is64 ? ZYDIS_STACK_WIDTH_64 : ZYDIS_STACK_WIDTH_32);
-  size_t at = 0;
-  while (at < code.size()) {
-    ZydisDecodedInstruction insn;
-    ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, code.data() + at, code.size() - at, &insn, ops)))
-      return std::nullopt;
-    uint64_t next = address + at + insn.length;
-    if (insn.mnemonic == ZYDIS_MNEMONIC_JMP && insn.operand_count_visible >= 1 &&
-        ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY) {
-      const auto& m = ops[0].mem;
-      int64_t disp = m.disp.has_displacement ? m.disp.value : 0;
-      if (m.base == ZYDIS_REGISTER_RIP) return next + disp;
-      if (m.base == ZYDIS_REGISTER_NONE && m.index == ZYDIS_REGISTER_NONE)
-        return static_cast<uint64_t>(disp) & (is64 ? ~uint64_t(0) : 0xffffffffu);
-      if (!is64 && m.base == ZYDIS_REGISTER_EBX && m.index == ZYDIS_REGISTER_NONE)
-        return (got_base + disp) & 0xffffffffu;
-      return std::nullopt;
-    }
-    if (insn.mnemonic == ZYDIS_MNEMONIC_JMP || insn.mnemonic == ZYDIS_MNEMONIC_RET) return std::nullopt;
-    at += insn.length;
-  }
-  return std::nullopt;
+// i386 PIC stubs jump through %ebx, which holds _GLOBAL_OFFSET_TABLE_: the
+// start of .got.plt (DT_PLTGOT), or of .got when there is no .got.plt.
+uint64_t i386_got_base(const ElfFile& f, const std::vector<Dyn>& dyn) {
+  if (auto pltgot = ElfFile::find_tag(dyn, DT_PLTGOT)) return *pltgot;
+  if (const Section* s = f.find_section(".got.plt")) return s->hdr.addr;
+  if (const Section* s = f.find_section(".got")) return s->hdr.addr;
+  return 0;
 }
 
-// adrp x16, PAGE; ldr x17, [x16, #OFF]; (add x16, x16, #OFF;) br x17
-std::optional<uint64_t> aarch64_slot(const ElfFile& f, std::span<const uint8_t> code, uint64_t address) {
+class X86Decoder {
+ public:
+  X86Decoder(const ElfFile& f, uint64_t got_base) : is64_(f.machine() == EM_X86_64), got_base_(got_base) {
+    ZydisDecoderInit(&decoder_, is64_ ? ZYDIS_MACHINE_MODE_LONG_64 : ZYDIS_MACHINE_MODE_LEGACY_32,
+                     is64_ ? ZYDIS_STACK_WIDTH_64 : ZYDIS_STACK_WIDTH_32);
+  }
+
+  // The GOT slot the stub at `address` jumps through, if its first control
+  // transfer is an indirect jump through memory. (PLT0 and the lazy halves
+  // of an IBT PLT end in a direct jump and reach no slot.)
+  std::optional<uint64_t> slot(std::span<const uint8_t> code, uint64_t address) const {
+    size_t at = 0;
+    while (at < code.size()) {
+      ZydisDecodedInstruction insn;
+      ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+      if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder_, code.data() + at, code.size() - at, &insn, ops)))
+        return std::nullopt;
+      uint64_t next = address + at + insn.length;
+      if (insn.mnemonic == ZYDIS_MNEMONIC_JMP && insn.operand_count_visible >= 1 &&
+          ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY)
+        return memory_target(ops[0].mem, next);
+      if (insn.meta.category == ZYDIS_CATEGORY_UNCOND_BR || insn.meta.category == ZYDIS_CATEGORY_COND_BR ||
+          insn.meta.category == ZYDIS_CATEGORY_RET || insn.meta.category == ZYDIS_CATEGORY_CALL)
+        return std::nullopt;
+      at += insn.length;
+    }
+    return std::nullopt;
+  }
+
+  // Whether the code starts with ENDBR64/ENDBR32: an IBT-enabled stub.
+  bool starts_with_endbr(std::span<const uint8_t> code) const {
+    ZydisDecodedInstruction insn;
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&decoder_, nullptr, code.data(), code.size(), &insn)))
+      return false;
+    return insn.mnemonic == ZYDIS_MNEMONIC_ENDBR64 || insn.mnemonic == ZYDIS_MNEMONIC_ENDBR32;
+  }
+
+ private:
+  std::optional<uint64_t> memory_target(const ZydisDecodedOperandMem& m, uint64_t next) const {
+    if (m.index != ZYDIS_REGISTER_NONE) return std::nullopt;
+    uint64_t disp = static_cast<uint64_t>(m.disp.has_displacement ? m.disp.value : 0);
+    uint64_t mask = is64_ ? ~uint64_t(0) : 0xffffffffu;
+    if (m.base == ZYDIS_REGISTER_RIP) return (next + disp) & mask;
+    if (m.base == ZYDIS_REGISTER_NONE) return disp & mask;
+    if (!is64_ && m.base == ZYDIS_REGISTER_EBX) return (got_base_ + disp) & mask;
+    return std::nullopt;
+  }
+
+  ZydisDecoder decoder_;
+  bool is64_;
+  uint64_t got_base_;
+};
+
+// The x86 psABIs fix the stub sizes whatever sh_entsize says (ld.bfd gives
+// the i386 .plt an sh_entsize of 4): 16 bytes in .plt and .plt.sec, and in
+// .plt.got 8 bytes (jmp *slot; nop), or 16 when the stubs begin with ENDBR.
+uint64_t x86_entry_size(const X86Decoder& d, const Section& s, std::span<const uint8_t> data) {
+  if (s.name == ".plt.got") return d.starts_with_endbr(data) ? 16 : 8;
+  return 16;
+}
+
+void decode_x86(const Section& s, std::span<const uint8_t> data, const X86Decoder& d,
+                const std::map<uint64_t, std::string>& targets, std::vector<PltEntry>& out) {
+  uint64_t entsize = x86_entry_size(d, s, data);
+  for (uint64_t at = 0; at + entsize <= data.size(); at += entsize) {
+    uint64_t address = s.hdr.addr + at;
+    auto slot = d.slot(data.subspan(at, entsize), address);
+    if (!slot) continue;
+    auto it = targets.find(*slot);
+    if (it != targets.end()) out.push_back({address, s.name, *slot, it->second});
+  }
+}
+
+// AArch64 stubs: [bti c;] adrp x16, PAGE; ldr x17, [x16, #OFF]; add x16,
+// x16, #OFF; [autia1716;] br x17 — 16 bytes, or 24 with BTI or PAC, and
+// PLT0 also loads x17 through x16. Each adrp x16 / ldr x17 pair is a stub; it
+// starts at the adrp, or at a BTI C just before it.
+void decode_aarch64(const ElfFile& f, const Section& s, std::span<const uint8_t> data,
+                    const std::map<uint64_t, std::string>& targets, std::vector<PltEntry>& out) {
   const Codec& c = f.codec();
-  for (size_t i = 0; i + 8 <= code.size(); i += 4) {
-    uint32_t adrp = c.get<uint32_t>(code.data() + i);
-    uint32_t ldr = c.get<uint32_t>(code.data() + i + 4);
-    if ((adrp & 0x9f00001f) != 0x90000010) continue;       // adrp x16
-    if ((ldr & 0xffc003ff) != 0xf9400211) continue;        // ldr x17, [x16, #imm]
+  constexpr uint32_t kBtiC = 0xd503245f;
+  uint64_t previous_end = 0;
+  for (uint64_t i = 0; i + 8 <= data.size(); i += 4) {
+    uint32_t adrp = c.get<uint32_t>(data.data() + i);
+    uint32_t ldr = c.get<uint32_t>(data.data() + i + 4);
+    if ((adrp & 0x9f00001f) != 0x90000010) continue;  // adrp x16, PAGE
+    if ((ldr & 0xffc003ff) != 0xf9400211) continue;   // ldr x17, [x16, #imm]
     int64_t immhi = (adrp >> 5) & 0x7ffff, immlo = (adrp >> 29) & 3;
     int64_t page_delta = (immhi << 2 | immlo) << 12;
     if (page_delta & (int64_t(1) << 32)) page_delta -= int64_t(1) << 33;  // sign of the 21-bit immediate
-    uint64_t page = ((address + i) & ~uint64_t(0xfff)) + page_delta;
-    return page + ((ldr >> 10) & 0xfff) * 8;
+    uint64_t page = ((s.hdr.addr + i) & ~uint64_t(0xfff)) + page_delta;
+    uint64_t slot = page + ((ldr >> 10) & 0xfff) * 8;
+    uint64_t start = i;
+    if (i >= previous_end + 4 && c.get<uint32_t>(data.data() + i - 4) == kBtiC) start = i - 4;
+    previous_end = i + 8;
+    i += 4;
+    auto it = targets.find(slot);
+    if (it != targets.end()) out.push_back({s.hdr.addr + start, s.name, slot, it->second});
   }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -116,28 +199,17 @@ Expected<std::vector<PltEntry>> decode_plt(const ElfFile& f) {
   if (!targets) return targets.error();
   auto dyn = f.dynamic_entries();
   if (!dyn) return dyn.error();
-  uint64_t got_base = ElfFile::find_tag(*dyn, DT_PLTGOT).value_or(0);
+  X86Decoder x86(f, m == EM_386 ? i386_got_base(f, *dyn) : 0);
+  // The sections objdump names stubs in. lld's .iplt (the stubs of
+  // non-preemptible IFUNCs) is not one of them.
   for (const Section& s : f.sections()) {
-    if (s.name != ".plt" && s.name != ".plt.sec" && s.name != ".plt.got" && s.name != ".iplt") continue;
+    if (s.name != ".plt" && s.name != ".plt.sec" && s.name != ".plt.got") continue;
     auto data = f.section_data(s);
     if (!data) return data.error();
-    // Linkers leave sh_entsize 0 on some PLTs; the entry sizes are fixed by
-    // the psABIs: 16 bytes, or 8 for a non-IBT .plt.got.
-    uint64_t entsize = s.hdr.entsize ? s.hdr.entsize : (s.name == ".plt.got" && m != EM_AARCH64 ? 8 : 16);
-    // The first entry of .plt is PLT0, the lazy resolver's trampoline
-    // (32 bytes on AArch64).
-    uint64_t first = s.name == ".plt" ? (m == EM_AARCH64 ? 32 : entsize) : 0;
-    if (m == EM_AARCH64 && s.name == ".plt") entsize = 16;
-    for (uint64_t at = first; at + entsize <= data->size(); at += entsize) {
-      auto code = data->subspan(at, entsize);
-      uint64_t address = s.hdr.addr + at;
-      auto slot = m == EM_AARCH64 ? aarch64_slot(f, code, address) : x86_slot(f, code, address, got_base);
-      if (!slot) continue;
-      auto it = targets->find(*slot);
-      if (it == targets->end()) continue;
-      out.push_back({address, s.name, *slot, it->second});
-    }
+    if (m == EM_AARCH64) decode_aarch64(f, s, *data, *targets, out);
+    else decode_x86(s, *data, x86, *targets, out);
   }
+  std::stable_sort(out.begin(), out.end(), [](const PltEntry& a, const PltEntry& b) { return a.address < b.address; });
   return out;
 }
 

@@ -4,8 +4,11 @@
 // (JUMP_SLOT, or GLOB_DAT for .plt.got) names the symbol. x86 stubs are
 // decoded with Zydis, so every layout the linkers emit (lazy .plt, IBT .plt +
 // .plt.sec, .plt.got, i386 PIC and non-PIC) is read from the instructions
-// themselves rather than from assumed offsets. AArch64 stubs are the fixed
-// adrp/ldr/add/br sequence (optionally preceded by BTI).
+// themselves rather than from assumed offsets (only the stub sizes are
+// fixed: 16 bytes, 8 in a non-IBT .plt.got). AArch64 stubs are found by
+// their adrp x16 / ldr x17 pair, so the 16-byte stubs and the 24-byte BTI
+// and PAC ones of ld.bfd and ld.lld are all read. Names follow objdump:
+// "foo@plt", "foo+0x8@plt" for an addend, "*ABS*+0x1234@plt" for IRELATIVE.
 #pragma once
 
 #include <cstdint>
