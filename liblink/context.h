@@ -192,6 +192,8 @@ struct SharedFile : InputFile<E> {
   };
   std::vector<Def> defs;
   std::vector<std::string_view> undefs;  // its own undefined symbols (for --no-allow-shlib-undefined, export)
+  std::vector<bool> undef_weak;          // parallel to undefs
+  std::vector<std::string> dt_needed;    // its DT_NEEDED entries
   std::deque<std::string> strings;
 };
 

@@ -97,6 +97,7 @@ Status link_elf(Context<E>& ctx) {
   define_defsyms(ctx);
   if (failed()) return stop();
   mark_needed_libraries(ctx);
+  check_shared_library_undefined(ctx);
   assign_symbol_versions(ctx);
   if (failed()) return stop();
   if (ctx.opts.gc_sections) collect_garbage(ctx);

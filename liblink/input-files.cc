@@ -315,6 +315,12 @@ Expected<std::unique_ptr<SharedFile<E>>> parse_shared(Context<E>& ctx, std::stri
     if (!n) return f.error("DT_SONAME is outside the dynamic string table");
     dso->soname = *n;
   }
+  for (const auto& d : *dyn) {
+    if (d.tag != DT_NEEDED) continue;
+    auto n = strings->at(d.val);
+    if (!n) return f.error("DT_NEEDED is outside the dynamic string table");
+    dso->dt_needed.emplace_back(*n);
+  }
   auto defs = f.version_definitions();
   if (!defs) return defs.error();
   for (const auto& d : *defs) {
@@ -333,6 +339,7 @@ Expected<std::unique_ptr<SharedFile<E>>> parse_shared(Context<E>& ctx, std::stri
     if (bind == STB_LOCAL) continue;
     if (s.shndx == SHN_UNDEF) {
       dso->undefs.push_back(*n);
+      dso->undef_weak.push_back(bind == STB_WEAK);
       continue;
     }
     uint16_t ver = i < versyms->size() ? (*versyms)[i] : 1;

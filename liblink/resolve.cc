@@ -469,7 +469,7 @@ Status load_inputs(Context<E>& ctx) {
     if (in.kind == InputSpec::Kind::group_start || in.kind == InputSpec::Kind::group_end) continue;
     if (Status s = loader.load_spec(in, 0); !s) return s;
   }
-  if (ctx.objs.empty()) return make_error("", "no input files");
+  if (ctx.objs.empty() && ctx.dsos.empty()) return make_error("", "no input files");
   resolve_versioned_references(ctx);
   // Lazy symbols nobody needed are undefined.
   for (auto& [sym, ref] : loader.lazy)
@@ -516,6 +516,38 @@ void mark_needed_libraries(Context<E>& ctx) {
         sym->exported = true;
 }
 
+template <typename E>
+void check_shared_library_undefined(Context<E>& ctx) {
+  // ld.lld's rule: a library's undefined symbol that nothing defines is an
+  // error only when all of that library's own DT_NEEDED are in the link
+  // (otherwise a library we cannot see may define it).
+  if (ctx.opts.allow_shlib_undefined.value_or(ctx.shared)) return;
+  std::unordered_map<std::string_view, bool> sonames;
+  for (auto& dso : ctx.dsos) sonames[dso->soname.empty() ? std::string_view(dso->name) : std::string_view(dso->soname)] = true;
+  // Any loaded library's definition counts, needed or not (libc.so.6's
+  // references into ld-linux-x86-64.so.2, an AS_NEEDED member of the libc.so
+  // script), and so do non-default versions.
+  std::unordered_map<std::string_view, bool> library_defs;
+  for (auto& dso : ctx.dsos)
+    for (const auto& d : dso->defs) library_defs[d.name] = true;
+  for (auto& dso : ctx.dsos) {
+    if (!dso->needed && dso->as_needed) continue;
+    bool all_known = true;
+    for (const std::string& n : dso->dt_needed) all_known &= sonames.count(n) > 0;
+    if (!all_known) continue;
+    for (size_t i = 0; i < dso->undefs.size(); ++i) {
+      if (dso->undef_weak[i]) continue;
+      std::string_view u = dso->undefs[i];
+      auto it = ctx.symbol_map.find(u);
+      if (it != ctx.symbol_map.end() && it->second->is_defined()) continue;
+      if (library_defs.count(u)) continue;
+      ctx.error("", "undefined reference due to --no-allow-shlib-undefined: " + std::string(u) +
+                        "\n>>> referenced by " + dso->name);
+    }
+  }
+}
+
+template void check_shared_library_undefined(Context<X86_64>&);
 template Status load_inputs(Context<X86_64>&);
 template void mark_needed_libraries(Context<X86_64>&);
 

@@ -20,4 +20,8 @@ template <typename E> Status load_inputs(Context<E>& ctx);
 // the needed libraries make the executable export.
 template <typename E> void mark_needed_libraries(Context<E>& ctx);
 
+// --no-allow-shlib-undefined (the default for executables): a linked
+// library's undefined symbol that nothing defines is an error.
+template <typename E> void check_shared_library_undefined(Context<E>& ctx);
+
 }  // namespace linkbox::link

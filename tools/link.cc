@@ -88,7 +88,7 @@ bool not_yet(std::string_view name) {
       "q", "exclude-libs", "wrap", "defsym-after", "T", "script", "Ttext",
       "Tdata", "Tbss", "Ttext-segment", "image-base", "section-start", "compress-debug-sections",
       "start-lib", "end-lib", "why-extract", "warn-backrefs", "cref",
-      "allow-shlib-undefined", "no-allow-shlib-undefined", "unresolved-symbols",
+      "unresolved-symbols",
       "y", "trace-symbol", "t", "trace", "x",
       "discard-all", "X", "discard-locals", "discard-none",
       "rosegment", "no-rosegment", "apply-dynamic-relocs", "noinhibit-exec", "O0", "O1", "O2",
@@ -213,6 +213,8 @@ class LdParser {
     else if (n == "shared" || n == "Bshareable") o_.kind = link::OutputKind::shared;
     else if (n == "soname") o_.soname = value(j, opt);
     else if (n == "no-undefined") o_.no_undefined = true;
+    else if (n == "allow-shlib-undefined") o_.allow_shlib_undefined = true;
+    else if (n == "no-allow-shlib-undefined") o_.allow_shlib_undefined = false;
     else if (n == "version-script") o_.version_scripts.push_back(value(j, opt));
     else if (n == "dynamic-list") o_.dynamic_lists.push_back(value(j, opt));
     else if (n == "export-dynamic-symbol") o_.export_dynamic_symbols.push_back(value(j, opt));
