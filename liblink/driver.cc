@@ -57,7 +57,7 @@ void configure(Context<E>& ctx) {
   if (!ctx.is_static && !o.no_dynamic_linker && !ctx.shared)
     ctx.interp_path = o.dynamic_linker.value_or("/lib64/ld-linux-x86-64.so.2");
   for (const std::string& r : o.rpath) ctx.runpath += (ctx.runpath.empty() ? "" : ":") + r;
-  ctx.image_base = ctx.pie ? 0 : E::exe_image_base;
+  ctx.image_base = o.image_base.value_or(ctx.pie ? 0 : E::exe_image_base);
 }
 
 // Notes that are facts about the whole program: the stack permission, and

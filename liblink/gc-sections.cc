@@ -152,7 +152,9 @@ class Marker {
 
   void mark_symbol(Symbol<E>& sym) {
     mark(sym.isec);
-    // A reference to __start_NAME or __stop_NAME keeps every section NAME.
+    // A reference to __start_NAME or __stop_NAME keeps every section NAME
+    // (unless -z start-stop-gc, which lets them go like any other).
+    if (ctx_.opts.start_stop_gc) return;
     for (std::string_view prefix : {"__start_", "__stop_"})
       if (starts_with(sym.name, prefix) && !sym.isec)
         if (auto it = c_named_.find(sym.name.substr(prefix.size())); it != c_named_.end())

@@ -69,6 +69,13 @@ struct LinkOptions {
   StripMode strip = StripMode::none;
   std::optional<std::string> map_file;  // -Map; "-" means standard output (-M)
   bool verbose = false;
+  bool trace = false;                      // -t: print each input as it is loaded
+  std::vector<std::string> trace_symbols;  // -y: print where these are defined and referenced
+  std::optional<std::string> why_extract;  // --why-extract=FILE ("-": standard output)
+  std::vector<std::string> exclude_libs;   // --exclude-libs: archives whose symbols are not exported
+  enum class Discard { locals, all, none } discard = Discard::locals;  // -X (default), -x, --discard-none
+  std::optional<uint64_t> image_base;      // --image-base, -Ttext-segment
+  bool start_stop_gc = false;              // -z start-stop-gc
   bool fatal_warnings = false;
   // The GCC/LLVM LTO plugin options, kept so an LTO input can be refused
   // with a message that names the plugin.

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <map>
 
@@ -80,7 +82,17 @@ struct Loader {
     uint64_t member = 0;
   };
   std::unordered_map<Symbol<E>*, LazyRef> lazy;
-  std::vector<std::pair<LazyArchive*, uint64_t>> pending;  // members to extract
+  // Members to extract, with what made us extract them (--why-extract).
+  struct Pending {
+    LazyArchive* archive;
+    uint64_t member;
+    std::string referrer;
+    std::string_view symbol;
+  };
+  std::vector<Pending> pending;
+  std::unordered_map<Symbol<E>*, std::string> first_referrer;  // for --why-extract
+  std::vector<std::string> why_lines;
+  std::unordered_map<std::string_view, bool> traced;  // -y
   Status failure;
 
   std::string with_sysroot(const std::string& dir) const {
@@ -148,6 +160,7 @@ struct Loader {
   Status add_object(const std::string& name, std::span<const uint8_t> bytes) {
     auto obj = parse_object(ctx, name, bytes);
     if (!obj) return obj.error();
+    if (ctx.opts.trace) std::printf("%s\n", name.c_str());
     (*obj)->priority = ctx.next_priority++;
     (*obj)->alive = true;
     ctx.objs.push_back(std::move(*obj));
@@ -169,6 +182,11 @@ struct Loader {
       if (other->soname == d.soname) return {};  // the same library twice: one is enough
     d.as_needed = in.as_needed;
     d.priority = ctx.next_priority++;
+    if (ctx.opts.trace) std::printf("%s\n", path.c_str());
+    if (!traced.empty())
+      for (const auto& def : d.defs)
+        if (traced.count(def.name) && !def.hidden)
+          std::printf("%s: shared definition of %.*s\n", path.c_str(), static_cast<int>(def.name.size()), def.name.data());
     d.alive = true;
     ctx.dsos.push_back(std::move(*dso));
     resolve_shared(*ctx.dsos.back());
@@ -182,7 +200,7 @@ struct Loader {
     la.path = path;
     la.ar = std::make_unique<Archive>(std::move(*ar));
     if (whole) {
-      for (const ArchiveMember& m : la.ar->members()) pending.push_back({&la, m.header_offset});
+      for (const ArchiveMember& m : la.ar->members()) pending.push_back({&la, m.header_offset, "--whole-archive", {}});
       return drain();
     }
     if (la.ar->symbols().empty() && !la.ar->members().empty())
@@ -191,7 +209,7 @@ struct Loader {
       Symbol<E>* sym = ctx.intern(s.name);
       if (sym->state == SymbolState::undefined) {
         if (sym->strong_ref) {
-          pending.push_back({&la, s.member_offset});
+          pending.push_back({&la, s.member_offset, first_referrer[sym], sym->name});
         } else if (!lazy.count(sym)) {
           sym->state = SymbolState::lazy;
           lazy[sym] = {&la, s.member_offset};
@@ -201,7 +219,7 @@ struct Loader {
     return drain();
   }
 
-  Status extract(LazyArchive& la, uint64_t offset) {
+  Status extract(LazyArchive& la, uint64_t offset, const std::string& referrer, std::string_view symbol) {
     if (la.extracted[offset]) return {};
     la.extracted[offset] = true;
     const ArchiveMember* m = la.ar->member_at(offset);
@@ -222,6 +240,9 @@ struct Loader {
     (*obj)->priority = ctx.next_priority++;
     (*obj)->alive = true;
     (*obj)->archive = la.path;
+    if (ctx.opts.trace) std::printf("%s\n", name.c_str());
+    if (ctx.opts.why_extract && !symbol.empty())
+      why_lines.push_back(referrer + "\t" + name + "\t" + std::string(symbol));
     ctx.objs.push_back(std::move(*obj));
     resolve_object(*ctx.objs.back());
     return {};
@@ -229,26 +250,34 @@ struct Loader {
 
   Status drain() {
     while (!pending.empty()) {
-      auto [la, off] = pending.back();
+      Pending p = pending.back();
       pending.pop_back();
-      LINKBOX_TRY(extract(*la, off));
+      LINKBOX_TRY(extract(*p.archive, p.member, p.referrer, p.symbol));
     }
     return {};
   }
 
   // A non-weak reference to a lazy symbol extracts its member.
-  void reference(Symbol<E>* sym, bool weak) {
+  void reference(Symbol<E>* sym, bool weak, const std::string& referrer) {
     sym->referenced = true;
     if (weak) return;
     sym->strong_ref = true;
+    if (ctx.opts.why_extract) first_referrer.try_emplace(sym, referrer);
     if (sym->state == SymbolState::lazy) {
       auto it = lazy.find(sym);
       sym->state = SymbolState::undefined;
       if (it != lazy.end()) {
-        pending.push_back({it->second.archive, it->second.member});
+        pending.push_back({it->second.archive, it->second.member, referrer, sym->name});
         lazy.erase(it);
       }
     }
+  }
+
+  // -y: where a traced symbol is defined and referenced, as ld.lld prints it.
+  void trace_symbol(const std::string& file, const Symbol<E>* sym, const elf::Sym& es) {
+    if (traced.empty() || !traced.count(sym->name)) return;
+    const char* what = es.shndx == SHN_UNDEF ? "reference to" : es.shndx == SHN_COMMON ? "common definition of" : "definition of";
+    std::printf("%s: %s %.*s\n", file.c_str(), what, static_cast<int>(sym->name.size()), sym->name.data());
   }
 
   static uint8_t merge_visibility(uint8_t a, uint8_t b) {
@@ -264,8 +293,9 @@ struct Loader {
       bool weak = bind == STB_WEAK;
       sym->visibility = merge_visibility(sym->visibility, ELF64_ST_VISIBILITY(es.other));
       bool in_dropped_section = es.shndx != SHN_UNDEF && es.shndx < SHN_LORESERVE && !obj.sections[es.shndx];
+      trace_symbol(obj.name, sym, es);
       if (es.shndx == SHN_UNDEF || in_dropped_section) {
-        reference(sym, weak || in_dropped_section);
+        reference(sym, weak || in_dropped_section, obj.name);
         continue;
       }
       if (es.shndx == SHN_COMMON) {
@@ -423,6 +453,18 @@ struct Loader {
 
 }  // namespace
 
+// --why-extract: ld.lld's tab-separated table of which reference extracted
+// which archive member.
+Status write_why_extract(const std::string& path, const std::vector<std::string>& lines) {
+  std::FILE* f = path == "-" ? stdout : std::fopen(path.c_str(), "w");
+  if (!f) return make_error(path, std::string("cannot write: ") + std::strerror(errno));
+  std::fprintf(f, "reference\textracted\tsymbol\n");
+  for (const std::string& l : lines) std::fprintf(f, "%s\n", l.c_str());
+  if (f == stdout) return {};
+  if (std::fclose(f) != 0) return make_error(path, std::string("cannot write: ") + std::strerror(errno));
+  return {};
+}
+
 // An object's reference to "name@VERSION" (from .symver) binds to the shared
 // library definition of name with that version, default or not.
 template <typename E>
@@ -456,20 +498,22 @@ void resolve_versioned_references(Context<E>& ctx) {
 template <typename E>
 Status load_inputs(Context<E>& ctx) {
   Loader<E> loader(ctx);
+  for (const std::string& name : ctx.opts.trace_symbols) loader.traced[ctx.save(name)] = true;
   // -u and the entry point are references made before any input: they pull
   // archive members in.
-  for (const std::string& u : ctx.opts.undefined) loader.reference(ctx.intern(u), false);
+  for (const std::string& u : ctx.opts.undefined) loader.reference(ctx.intern(u), false, "--undefined");
   // So is a symbol a --defsym expression names.
   for (auto& [name, expr] : ctx.opts.defsyms)
     if (auto parsed = parse_defsym(name, expr); parsed && !parsed->symbol.empty())
-      loader.reference(ctx.intern(parsed->symbol), false);
+      loader.reference(ctx.intern(parsed->symbol), false, "--defsym");
   if (ctx.opts.kind != OutputKind::shared || ctx.opts.entry)
-    loader.reference(ctx.intern(ctx.opts.entry.value_or("_start")), false);
+    loader.reference(ctx.intern(ctx.opts.entry.value_or("_start")), false, "--entry");
   for (const InputSpec& in : ctx.opts.inputs) {
     if (in.kind == InputSpec::Kind::group_start || in.kind == InputSpec::Kind::group_end) continue;
     if (Status s = loader.load_spec(in, 0); !s) return s;
   }
   if (ctx.objs.empty() && ctx.dsos.empty()) return make_error("", "no input files");
+  if (ctx.opts.why_extract) LINKBOX_TRY(write_why_extract(*ctx.opts.why_extract, loader.why_lines));
   resolve_versioned_references(ctx);
   // Lazy symbols nobody needed are undefined.
   for (auto& [sym, ref] : loader.lazy)

@@ -40,6 +40,7 @@ class Versioner {
     if (!ctx_.version_nodes.empty()) apply_version_script();
     apply_symver_names();
     if (ctx_.has_dynamic_list || !ctx_.export_patterns.empty()) apply_dynamic_lists();
+    if (!ctx_.opts.exclude_libs.empty()) apply_exclude_libs();
     for (Symbol<E>* s : defs_)
       if (s->out_version == 0) s->exported = false;
   }
@@ -161,6 +162,20 @@ class Versioner {
       }
       s->out_version = *idx;
       s->out_version_hidden = hidden;
+    }
+  }
+
+  // --exclude-libs: definitions from members of the named archives (or of
+  // any archive, for ALL) are not exported, as if hidden (lld makes them
+  // local).
+  void apply_exclude_libs() {
+    for (Symbol<E>* s : defs_) {
+      auto* obj = dynamic_cast<ObjectFile<E>*>(s->file);
+      if (!obj || obj->archive.empty()) continue;
+      std::string_view base = obj->archive;
+      if (auto slash = base.rfind('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
+      for (const std::string& lib : ctx_.opts.exclude_libs)
+        if (lib == "ALL" || lib == base) s->out_version = 0;
     }
   }
 

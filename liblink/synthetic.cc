@@ -991,7 +991,11 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
       const elf::Sym& es = file->esyms[i];
       uint8_t type = ELF64_ST_TYPE(es.info);
       if (type == STT_SECTION || s->name.empty()) continue;
-      if (s->name.substr(0, 2) == ".L") continue;
+      // -X (the default) drops the assembler's temporary .L labels, -x every
+      // local symbol of the inputs (file names too, as ld.lld), --discard-none
+      // nothing.
+      if (ctx.opts.discard == LinkOptions::Discard::all) continue;
+      if (ctx.opts.discard == LinkOptions::Discard::locals && s->name.substr(0, 2) == ".L") continue;
       if (type != STT_FILE && es.shndx == SHN_UNDEF) continue;
       if (!alive(*s) || (es.shndx != SHN_ABS && es.shndx < SHN_LORESERVE && !s->isec && !s->frag && type != STT_FILE)) continue;
       elf::Sym o;

@@ -7,7 +7,9 @@
 // value joined or as the next argument (-lc, -l c); "@file" expands to the
 // arguments in that file. Options that are not implemented yet are refused
 // by name, never ignored.
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <elf.h>
 
 #include <fstream>
@@ -85,14 +87,12 @@ bool not_yet(std::string_view name) {
   static const char* names[] = {
       "retain-symbols-file", "r", "relocatable",
       "icf", "symbol-ordering-file", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
-      "q", "exclude-libs", "wrap", "defsym-after", "T", "script", "Ttext",
-      "Tdata", "Tbss", "Ttext-segment", "image-base", "section-start", "compress-debug-sections",
-      "start-lib", "end-lib", "why-extract", "warn-backrefs", "cref",
+      "q", "wrap", "defsym-after", "T", "script", "Ttext",
+      "Tdata", "Tbss", "section-start", "compress-debug-sections",
+      "start-lib", "end-lib", "warn-backrefs", "cref",
       "unresolved-symbols",
-      "y", "trace-symbol", "t", "trace", "x",
-      "discard-all", "X", "discard-locals", "discard-none",
-      "rosegment", "no-rosegment", "apply-dynamic-relocs", "noinhibit-exec", "O0", "O1", "O2",
-      "no-ld-generated-unwind-info"};
+     
+      "rosegment", "no-rosegment", "apply-dynamic-relocs", "noinhibit-exec", "O0", "O1", "O2"};
   for (const char* n : names)
     if (name == n) return true;
   return false;
@@ -164,6 +164,14 @@ class LdParser {
   }
 
  private:
+  static uint64_t number(const std::string& v, const std::string& opt) {
+    char* end = nullptr;
+    errno = 0;
+    uint64_t n = std::strtoull(v.c_str(), &end, 0);
+    if (v.empty() || errno || *end) throw UsageError{opt + " needs a number: " + v};
+    return n;
+  }
+
   std::string value(const std::optional<std::string>& joined, const std::string& opt) {
     if (joined) return *joined;
     if (++i_ >= args_.size()) throw UsageError{"option " + opt + " needs an argument"};
@@ -193,6 +201,8 @@ class LdParser {
     else if (k == "notext") o_.text_relocations_are_errors = false;
     else if (k == "defs") o_.no_undefined = true;
     else if (k == "muldefs") o_.allow_multiple_definition = true;
+    else if (k == "start-stop-gc") o_.start_stop_gc = true;
+    else if (k == "nostart-stop-gc") o_.start_stop_gc = false;
     else if (k == "nodelete") o_.dt_flags_1 |= DF_1_NODELETE;
     else if (k == "nodlopen") o_.dt_flags_1 |= DF_1_NOOPEN;
     else if (k == "initfirst") o_.dt_flags_1 |= DF_1_INITFIRST;
@@ -230,6 +240,24 @@ class LdParser {
     else if (n == "enable-new-dtags") o_.new_dtags = true;
     else if (n == "disable-new-dtags") o_.new_dtags = false;
     else if (n == "allow-multiple-definition") o_.allow_multiple_definition = true;
+    else if (n == "trace") o_.trace = true;
+    else if (n == "trace-symbol") o_.trace_symbols.push_back(value(j, opt));
+    else if (n == "why-extract") o_.why_extract = value(j, opt);
+    else if (n == "exclude-libs") {
+      std::string v = value(j, opt);
+      for (size_t at = 0; at <= v.size();) {
+        size_t end = v.find_first_of(",:", at);
+        if (end == std::string::npos) end = v.size();
+        if (end > at) o_.exclude_libs.push_back(v.substr(at, end - at));
+        at = end + 1;
+      }
+    } else if (n == "discard-all") o_.discard = LinkOptions::Discard::all;
+    else if (n == "discard-locals") o_.discard = LinkOptions::Discard::locals;
+    else if (n == "discard-none") o_.discard = LinkOptions::Discard::none;
+    else if (n == "image-base" || n == "Ttext-segment") o_.image_base = number(value(j, opt), opt);
+    else if (n == "no-ld-generated-unwind-info" || n == "ld-generated-unwind-info") {
+      // linkbox generates no unwind information for its PLT either way (as lld).
+    }
     else if (n == "static" || n == "Bstatic" || n == "dn" || n == "non_shared") {
       if (n == "static") o_.is_static = true;
       state_.static_only = true;
@@ -305,6 +333,10 @@ class LdParser {
       case 'u': o_.undefined.push_back(val()); return true;
       case 'R': o_.rpath.push_back(val()); return true;
       case 'h': o_.soname = val(); return true;
+      case 't': if (!rest.empty()) return false; o_.trace = true; return true;
+      case 'y': o_.trace_symbols.push_back(val()); return true;
+      case 'x': if (!rest.empty()) return false; o_.discard = LinkOptions::Discard::all; return true;
+      case 'X': if (!rest.empty()) return false; o_.discard = LinkOptions::Discard::locals; return true;
       case 'I': o_.dynamic_linker = val(); return true;
       case 'z': z_option(val()); return true;
       case 'E': if (!rest.empty()) return false; o_.export_dynamic = true; return true;
