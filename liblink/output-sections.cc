@@ -118,12 +118,40 @@ SectionFragment* MergedSection<E>::insert(std::string_view bytes, uint64_t align
 }
 
 template <typename E>
-void MergedSection<E>::compute_size(Context<E>&) {
+void MergedSection<E>::compute_size(Context<E>& ctx) {
+  std::vector<bool> placed(order.size(), false);
+  bool tail_merge = ctx.opts.optimize >= 2 && (this->shdr.flags & SHF_STRINGS) && this->shdr.entsize == 1;
+  // -O2: a string that ends another ("bar" in "foobar") shares its bytes.
+  // Sorted by reversed contents, each string's suffixes follow it.
+  std::vector<size_t> by_tail;
+  if (tail_merge) {
+    for (size_t i = 0; i < order.size(); ++i)
+      if (piece_align[i] == 1) by_tail.push_back(i);
+    std::sort(by_tail.begin(), by_tail.end(), [&](size_t a, size_t b) {
+      std::string_view x = order[a].first, y = order[b].first;
+      return std::lexicographical_compare(y.rbegin(), y.rend(), x.rbegin(), x.rend());
+    });
+  }
   uint64_t off = 0;
   for (size_t i = 0; i < order.size(); ++i) {
+    if (tail_merge && piece_align[i] == 1) continue;  // placed below
     off = align_up(off, piece_align[i]);
     order[i].second->offset = off;
     off += order[i].first.size();
+  }
+  size_t host = SIZE_MAX;
+  for (size_t i : by_tail) {
+    std::string_view s = order[i].first;
+    if (host != SIZE_MAX) {
+      std::string_view h = order[host].first;
+      if (h.size() >= s.size() && h.substr(h.size() - s.size()) == s) {
+        order[i].second->offset = order[host].second->offset + (h.size() - s.size());
+        continue;
+      }
+    }
+    order[i].second->offset = off;
+    off += s.size();
+    host = i;
   }
   this->shdr.size = off;
 }
@@ -218,6 +246,9 @@ void create_output_sections(Context<E>& ctx) {
   }
   // A merged section whose name matches an output section goes inside it, so
   // the output has one .rodata (as ld's output does).
+  // Merged sections with no such output section (.rodata.cst4 and
+  // .rodata.str1.1 with no plain .rodata) get one to share, so the output
+  // never has two sections of the same name.
   for (MergedSection<E>* ms : ctx.merged_sections) {
     for (OutputSection<E>* osec : ctx.output_sections)
       if (osec->name == ms->name && (osec->shdr.flags & kKeptFlags) == (ms->shdr.flags & kKeptFlags) &&
@@ -226,6 +257,13 @@ void create_output_sections(Context<E>& ctx) {
         ms->parent = osec;
         break;
       }
+    if (ms->parent) continue;
+    elf::Shdr h;
+    h.type = SHT_PROGBITS;
+    h.flags = ms->shdr.flags & kKeptFlags;
+    OutputSection<E>* host = find_or_create(ctx, ms->name, h, by_key);
+    host->embedded.push_back(ms);
+    ms->parent = host;
   }
 }
 

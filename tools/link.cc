@@ -92,7 +92,7 @@ bool not_yet(std::string_view name) {
       "start-lib", "end-lib", "warn-backrefs", "cref",
       "unresolved-symbols",
      
-      "rosegment", "no-rosegment", "apply-dynamic-relocs", "noinhibit-exec", "O0", "O1", "O2"};
+      "rosegment", "no-rosegment", "apply-dynamic-relocs", "noinhibit-exec"};
   for (const char* n : names)
     if (name == n) return true;
   return false;
@@ -241,6 +241,7 @@ class LdParser {
     else if (n == "disable-new-dtags") o_.new_dtags = false;
     else if (n == "allow-multiple-definition") o_.allow_multiple_definition = true;
     else if (n == "trace") o_.trace = true;
+    else if (n == "O0" || n == "O1" || n == "O2" || n == "O3") o_.optimize = n[1] - '0';
     else if (n == "trace-symbol") o_.trace_symbols.push_back(value(j, opt));
     else if (n == "why-extract") o_.why_extract = value(j, opt);
     else if (n == "exclude-libs") {
@@ -334,6 +335,10 @@ class LdParser {
       case 'R': o_.rpath.push_back(val()); return true;
       case 'h': o_.soname = val(); return true;
       case 't': if (!rest.empty()) return false; o_.trace = true; return true;
+      case 'O':
+        if (rest.size() != 1 || rest[0] < '0' || rest[0] > '3') return false;
+        o_.optimize = rest[0] - '0';
+        return true;
       case 'y': o_.trace_symbols.push_back(val()); return true;
       case 'x': if (!rest.empty()) return false; o_.discard = LinkOptions::Discard::all; return true;
       case 'X': if (!rest.empty()) return false; o_.discard = LinkOptions::Discard::locals; return true;
