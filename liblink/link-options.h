@@ -76,6 +76,8 @@ struct LinkOptions {
   enum class Discard { locals, all, none } discard = Discard::locals;  // -X (default), -x, --discard-none
   std::optional<uint64_t> image_base;      // --image-base, -Ttext-segment
   bool start_stop_gc = false;              // -z start-stop-gc
+  std::optional<std::string> symbol_ordering_file;  // sections of these symbols go first
+  bool warn_symbol_ordering = true;
   int optimize = 1;                        // -O: 2 and up also merge string suffixes
   bool fatal_warnings = false;
   // The GCC/LLVM LTO plugin options, kept so an LTO input can be refused

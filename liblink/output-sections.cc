@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 
 namespace linkbox::link {
 namespace {
@@ -85,6 +86,52 @@ Status split_mergeable(Context<E>& ctx, ObjectFile<E>& file, InputSection<E>& is
   }
   isec.alive = false;  // its bytes now live in the merged section
   return {};
+}
+
+// --symbol-ordering-file: the input sections that define the listed
+// symbols go first in their output sections, in the order of the list (as
+// ld.lld does); the rest keep their order after them.
+template <typename E>
+void order_by_symbol_file(Context<E>& ctx) {
+  const std::string& path = *ctx.opts.symbol_ordering_file;
+  std::ifstream in(path);
+  if (!in) {
+    ctx.error(path, "cannot open the symbol ordering file");
+    return;
+  }
+  std::vector<std::string> names;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    size_t b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
+    if (b != std::string::npos) names.push_back(line.substr(b, e - b + 1));
+  }
+  // Where each listed name is defined: global definitions, and local
+  // symbols of every object (as ld.lld looks at both).
+  std::unordered_map<std::string_view, std::vector<InputSection<E>*>> defined_in;
+  for (const std::string& n : names) defined_in[n];
+  for (auto& file : ctx.objs) {
+    if (!file->alive) continue;
+    for (size_t i = 1; i < file->symbols.size(); ++i) {
+      Symbol<E>* sym = file->symbols[i];
+      if (!sym || !sym->isec || (!sym->is_local && sym->file != file.get())) continue;
+      if (sym->is_local && sym->type == STT_SECTION) continue;
+      if (auto it = defined_in.find(sym->name); it != defined_in.end()) it->second.push_back(sym->isec);
+    }
+  }
+  std::unordered_map<InputSection<E>*, size_t> priority;
+  for (size_t k = 0; k < names.size(); ++k) {
+    const auto& where = defined_in[names[k]];
+    if (where.empty() && ctx.opts.warn_symbol_ordering)
+      ctx.warn(path, "symbol ordering file: no such symbol: " + names[k]);
+    for (InputSection<E>* isec : where) priority.try_emplace(isec, k);
+  }
+  for (OutputSection<E>* osec : ctx.output_sections)
+    std::stable_sort(osec->members.begin(), osec->members.end(), [&](InputSection<E>* a, InputSection<E>* b) {
+      auto pa = priority.find(a), pb = priority.find(b);
+      size_t x = pa == priority.end() ? SIZE_MAX : pa->second, y = pb == priority.end() ? SIZE_MAX : pb->second;
+      return x < y;
+    });
 }
 
 }  // namespace
@@ -236,6 +283,7 @@ void create_output_sections(Context<E>& ctx) {
       isec->osec = osec;
     }
   }
+  if (ctx.opts.symbol_ordering_file) order_by_symbol_file(ctx);
   // Constructors and destructors run in priority order.
   for (OutputSection<E>* osec : ctx.output_sections) {
     if (osec->name == ".init_array" || osec->name == ".fini_array" || osec->name == ".preinit_array")

@@ -86,7 +86,7 @@ void expand_response_files(std::vector<std::string>& args, int depth = 0) {
 bool not_yet(std::string_view name) {
   static const char* names[] = {
       "retain-symbols-file", "r", "relocatable",
-      "icf", "symbol-ordering-file", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
+      "icf", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
       "q", "wrap", "defsym-after", "T", "script", "Ttext",
       "Tdata", "Tbss", "section-start", "compress-debug-sections",
       "start-lib", "end-lib", "warn-backrefs", "cref",
@@ -119,6 +119,7 @@ void print_help() {
       "            --exclude-libs=LIBS, --allow-multiple-definition, --no-undefined,\n"
       "            --allow-shlib-undefined, --no-allow-shlib-undefined, -init SYM, -fini SYM\n"
       "  layout:   --gc-sections, --print-gc-sections, -O0|-O1|-O2, -rpath DIR, -R DIR,\n"
+      "            --symbol-ordering-file=FILE, --no-warn-symbol-ordering,\n"
       "            --enable-new-dtags, --disable-new-dtags,\n"
       "            -z relro|norelro|now|lazy|execstack|noexecstack|separate-code|\n"
       "               noseparate-code|text|notext|defs|undefs|muldefs|nodelete|nodlopen|\n"
@@ -254,6 +255,9 @@ class LdParser {
     else if (n == "disable-new-dtags") o_.new_dtags = false;
     else if (n == "allow-multiple-definition") o_.allow_multiple_definition = true;
     else if (n == "trace") o_.trace = true;
+    else if (n == "symbol-ordering-file") o_.symbol_ordering_file = value(j, opt);
+    else if (n == "warn-symbol-ordering") o_.warn_symbol_ordering = true;
+    else if (n == "no-warn-symbol-ordering") o_.warn_symbol_ordering = false;
     else if (n == "O0" || n == "O1" || n == "O2" || n == "O3") o_.optimize = n[1] - '0';
     else if (n == "trace-symbol") o_.trace_symbols.push_back(value(j, opt));
     else if (n == "why-extract") o_.why_extract = value(j, opt);
