@@ -20,6 +20,14 @@ std::optional<std::string_view> StringTable::at(uint64_t offset) const {
 }
 
 Expected<ElfFile> ElfFile::parse(std::string path, std::span<const uint8_t> bytes) {
+  auto f = parse_header(std::move(path), bytes);
+  if (!f) return f;
+  if (Status s = f->parse_program_headers(); !s) return s.error();
+  if (Status s = f->parse_section_headers(); !s) return s.error();
+  return f;
+}
+
+Expected<ElfFile> ElfFile::parse_header(std::string path, std::span<const uint8_t> bytes) {
   ElfFile f;
   f.path_ = std::move(path);
   f.bytes_ = bytes;
@@ -33,8 +41,6 @@ Expected<ElfFile> ElfFile::parse(std::string path, std::span<const uint8_t> byte
   f.codec_ = Codec(cls == ELFCLASS64, data == ELFDATA2MSB ? ByteOrder::big : ByteOrder::little);
   if (bytes.size() < f.codec_.ehdr_size()) return f.error("truncated ELF header");
   f.ehdr_ = f.codec_.read_ehdr(bytes.data());
-  if (Status s = f.parse_program_headers(); !s) return s.error();
-  if (Status s = f.parse_section_headers(); !s) return s.error();
   return f;
 }
 

@@ -68,6 +68,11 @@ struct VersionDef {
 class ElfFile {
  public:
   static Expected<ElfFile> parse(std::string path, std::span<const uint8_t> bytes);
+  // Checks and decodes only the identification and the ELF header; the
+  // segment and section lists stay empty. For a reader that goes through
+  // the rest under its own rules and must still report on a file whose
+  // tables are broken (the readelf personality).
+  static Expected<ElfFile> parse_header(std::string path, std::span<const uint8_t> bytes);
 
   const std::string& path() const { return path_; }
   std::span<const uint8_t> bytes() const { return bytes_; }

@@ -42,6 +42,7 @@ struct LoaderTarget {
   // (HWCAP_IMPORTANT), and the platforms the cache can name.
   std::vector<std::string_view> hwcap_names;
   uint64_t hwcap_important = 0;
+  uint64_t default_hwcap = 0;            // GLRO(dl_hwcap) when the CPU is not this host's
   std::vector<std::string_view> cache_platforms;  // index i is hwcap bit first_platform_bit + i
   unsigned first_platform_bit = 48;
   unsigned cache_platforms_start = 0;    // the first platform this ld.so recognises
@@ -49,16 +50,14 @@ struct LoaderTarget {
 };
 
 // The ld.so that loads files of this machine, class, byte order and flags
-// under `root` ("" for this system), or null when linkbox has no model of it.
+// under `root` ("" for this system), or null when linkbox has no model of it
+// (today: x86-64, i386 and AArch64, little-endian; `e_flags` will pick the
+// float ABI of 32-bit Arm).
 // i386 has two Debian layouts: the i386 architecture's multiarch one, and the
 // amd64 biarch package libc6-i386 (/lib32), chosen by where
 // ROOT/lib/ld-linux.so.2 leads.
 const LoaderTarget* find_loader_target(uint16_t machine, bool is64, ByteOrder order, uint32_t e_flags,
                                        const std::string& root);
-
-// The loaders glibc's ldd tries, in its RTLDLIST order, that exist and are
-// executable on this system.
-std::vector<const LoaderTarget*> host_ldd_targets();
 
 // What ld.so knows about the CPU it runs on.
 struct LoaderCpu {

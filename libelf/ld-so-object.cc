@@ -266,6 +266,84 @@ void read_segments(LoaderObject& o, std::span<const uint8_t> bytes, const Codec&
   if (dynamic && o.has_dynamic) read_dynamic(o, image, *dynamic);
 }
 
+// open_verify's check of the .note.ABI-tag (NT_GNU_ABI_TAG): ld.so skips a
+// file whose first ABI note names another OS, as if it were not there. The
+// minimum kernel version in the note is not compared: every Debian 12 file
+// asks for far less than a kernel that runs glibc 2.36. Returns false when a
+// note runs off the end of the file (ld.so's read comes back short).
+bool check_abi_note(LoaderObject& o, std::span<const uint8_t> bytes, const Codec& codec,
+                    const std::vector<Phdr>& phdrs) {
+  static constexpr uint8_t kExpected[16] = {4, 0, 0, 0, 16, 0, 0, 0, 1, 0, 0, 0, 'G', 'N', 'U', 0};
+  for (const Phdr& p : phdrs) {
+    if (p.type != PT_NOTE || p.filesz < 32) continue;
+    uint64_t align = p.align < 4 ? 4 : p.align;
+    if (align != 4 && align != 8) continue;
+    if (!in_bounds(p.offset, p.filesz, bytes.size())) {
+      set_fatal(o, "cannot read file data");
+      return false;
+    }
+    const uint8_t* note = bytes.data() + p.offset;
+    uint64_t size = p.filesz;
+    // The header words are compared in the file's byte order.
+    uint8_t expected[16];
+    std::memcpy(expected, kExpected, sizeof expected);
+    for (int w = 0; w < 3; ++w) codec.put<uint32_t>(expected + 4 * w, load<uint32_t>(kExpected + 4 * w, ByteOrder::little));
+    while (std::memcmp(note, expected, sizeof expected) != 0) {
+      uint64_t namesz = codec.get<uint32_t>(note), descsz = codec.get<uint32_t>(note + 4);
+      uint64_t next = 12 + align_up(namesz, align) + align_up(descsz, align);
+      if (size - 32 < next) {
+        size = 0;
+        break;
+      }
+      size -= next;
+      note += next;
+    }
+    if (size == 0) continue;
+    // The descriptor's first word is the OS: 0 is ELF_NOTE_OS_LINUX.
+    if (codec.get<uint32_t>(note + 16) != 0) {
+      o.outcome = OpenOutcome::other_machine;
+      o.error_number = ENOENT;
+      return false;
+    }
+    break;
+  }
+  return true;
+}
+
+// Everything open_verify and _dl_map_object_from_fd look at in the file's
+// bytes, once it is open.
+void read_loader_image(LoaderObject& o, std::span<const uint8_t> bytes, const LoaderAbi& abi) {
+  Codec codec(abi.is64, abi.order);
+  if (!check_ident(o, bytes.data(), abi, codec)) return;
+  Ehdr eh = codec.read_ehdr(bytes.data());
+  if (eh.version != EV_CURRENT) {
+    set_fatal(o, "ELF file version does not match current one");
+  } else if (eh.machine != abi.machine) {
+    o.outcome = OpenOutcome::other_machine;
+    o.error_number = ENOENT;
+  } else if (abi.machine == EM_ARM && ((eh.flags & EF_ARM_ABI_FLOAT_HARD) != 0) != abi.arm_hard_float) {
+    o.outcome = OpenOutcome::other_machine;
+    o.error_number = ENOENT;
+  } else if (eh.type != ET_DYN && eh.type != ET_EXEC) {
+    set_fatal(o, "only ET_DYN and ET_EXEC can be loaded");
+  } else if (eh.phentsize != codec.phdr_size()) {
+    set_fatal(o, "ELF file's phentsize not the expected size");
+  } else if (!in_bounds(eh.phoff, uint64_t(eh.phnum) * codec.phdr_size(), bytes.size())) {
+    // ld.so's pread comes back short: errno stays 0.
+    set_fatal(o, "cannot read file data");
+  }
+  if (o.outcome == OpenOutcome::fatal || o.outcome == OpenOutcome::other_machine) return;
+  std::vector<Phdr> phdrs;
+  for (uint16_t i = 0; i < eh.phnum; ++i)
+    phdrs.push_back(codec.read_phdr(bytes.data() + eh.phoff + uint64_t(i) * eh.phentsize));
+  if (!check_abi_note(o, bytes, codec, phdrs)) return;
+  o.outcome = OpenOutcome::ok;
+  o.error_number = 0;
+  o.type = eh.type;
+  o.e_flags = eh.flags;
+  read_segments(o, bytes, codec, eh, abi);
+}
+
 }  // namespace
 
 std::shared_ptr<const LoaderObject> read_loader_object(const std::string& host_path,
@@ -302,32 +380,20 @@ std::shared_ptr<const LoaderObject> read_loader_object(const std::string& host_p
     set_fatal(*o, "cannot read file data", errno);
     return o;
   }
-  std::span<const uint8_t> bytes = map.bytes();
-  Codec codec(abi.is64, abi.order);
-  if (!check_ident(*o, bytes.data(), abi, codec)) return o;
-  Ehdr eh = codec.read_ehdr(bytes.data());
-  if (eh.version != EV_CURRENT) {
-    set_fatal(*o, "ELF file version does not match current one");
-  } else if (eh.machine != abi.machine) {
-    o->outcome = OpenOutcome::other_machine;
-    o->error_number = ENOENT;
-  } else if (abi.machine == EM_ARM && ((eh.flags & EF_ARM_ABI_FLOAT_HARD) != 0) != abi.arm_hard_float) {
-    o->outcome = OpenOutcome::other_machine;
-    o->error_number = ENOENT;
-  } else if (eh.type != ET_DYN && eh.type != ET_EXEC) {
-    set_fatal(*o, "only ET_DYN and ET_EXEC can be loaded");
-  } else if (eh.phentsize != codec.phdr_size()) {
-    set_fatal(*o, "ELF file's phentsize not the expected size");
-  } else if (!in_bounds(eh.phoff, uint64_t(eh.phnum) * codec.phdr_size(), bytes.size())) {
-    // ld.so's pread comes back short: errno stays 0.
-    set_fatal(*o, "cannot read file data");
+  read_loader_image(*o, map.bytes(), abi);
+  return o;
+}
+
+std::shared_ptr<const LoaderObject> parse_loader_object(const std::string& name,
+                                                        std::span<const uint8_t> bytes,
+                                                        const LoaderAbi& abi) {
+  auto o = std::make_shared<LoaderObject>();
+  o->host_path = name;
+  if (bytes.size() < (abi.is64 ? 64u : 52u)) {
+    set_fatal(*o, "file too short");
+    return o;
   }
-  if (o->outcome == OpenOutcome::fatal || o->outcome == OpenOutcome::other_machine) return o;
-  o->outcome = OpenOutcome::ok;
-  o->error_number = 0;
-  o->type = eh.type;
-  o->e_flags = eh.flags;
-  read_segments(*o, bytes, codec, eh, abi);
+  read_loader_image(*o, bytes, abi);
   return o;
 }
 

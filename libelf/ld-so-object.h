@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,8 @@ enum class OpenOutcome {
   // A file of the other ELF class: skipped, and remembered for the
   // "wrong ELF class" message of non-trace loads.
   other_class,
-  // Another machine (or float ABI): skipped silently.
+  // Another machine (or float ABI), or an ABI note for another OS: skipped
+  // silently.
   other_machine,
   // ld.so stops with "error while loading shared libraries".
   fatal,
@@ -106,6 +108,12 @@ struct LoaderObject {
 // walk use. Never fails: problems are described in the returned object.
 std::shared_ptr<const LoaderObject> read_loader_object(const std::string& host_path,
                                                        const LoaderAbi& abi);
+
+// The same checks on bytes already in memory (fuzzing, tests). `name` only
+// labels the result; dev and ino stay 0.
+std::shared_ptr<const LoaderObject> parse_loader_object(const std::string& name,
+                                                        std::span<const uint8_t> bytes,
+                                                        const LoaderAbi& abi);
 
 // The ELF hash of a version name, as stored in vna_hash/vd_hash.
 uint32_t elf_version_hash(const std::string& name);

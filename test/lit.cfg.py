@@ -30,15 +30,25 @@ config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "I
 config.substitutions.insert(0,
     ("%personalities", "rm -rf %t.bin && %linkbox install-links %t.bin"))
 config.substitutions.append(("%host-patchelf", "/usr/bin/patchelf"))
+# binutils readelf, the oracle for the readelf personality (test/readelf).
+config.substitutions.append(("%binutils-readelf", "/usr/bin/readelf"))
 
 def have(tool):
     return shutil.which(tool, path=config.environment["PATH"]) is not None
 
 if os.path.exists("/usr/bin/patchelf"):
     config.available_features.add("host-patchelf")
+if os.path.exists("/usr/bin/readelf"):
+    config.available_features.add("binutils-readelf")
 if have("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-cc")
 if have("qemu-aarch64"):
     config.available_features.add("qemu-aarch64")
 if have("clang"):
     config.available_features.add("clang")
+# glibc's own ldd on an x86-64 Debian host: the oracle of test/ldd.
+if os.path.exists("/usr/bin/ldd") and os.path.exists("/lib64/ld-linux-x86-64.so.2"):
+    config.available_features.add("glibc-ldd")
+# libc6-i386 (the biarch /lib32 loader and C library) for 32-bit ldd tests.
+if os.path.exists("/lib/ld-linux.so.2") and os.path.exists("/usr/lib32/libc.so.6"):
+    config.available_features.add("libc6-i386")

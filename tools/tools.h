@@ -9,9 +9,12 @@ namespace linkbox::tools {
 
 int run_addneeded(int argc, char** argv);
 int run_install_links(int argc, char** argv);
+int run_ldd(int argc, char** argv);
+int run_ldd_personality(int argc, char** argv);
 int run_link(int argc, char** argv);
 int run_patchelf(int argc, char** argv);
 int run_readdyn(int argc, char** argv);
+int run_readelf(int argc, char** argv);
 int run_setinterp(int argc, char** argv);
 // Subcommands and personalities that are listed but not written yet.
 int run_not_yet(int argc, char** argv);

@@ -1,6 +1,7 @@
 # Shared helpers for the corpus acceptance scripts (read-parity.py, edit-safety.py).
 # The corpus is every regular ELF file (not a symlink) under the system directories, deduplicated by
 # realpath; ELF is recognised by its first four bytes, the type by e_type.
+import json
 import os
 import re
 import subprocess
@@ -25,11 +26,10 @@ def elf_type(path):
     return int.from_bytes(head[16:18], order)
 
 
-def enumerate_corpus(roots=DEFAULT_ROOTS):
-    """Returns (files, skipped): files is a sorted list of (path, e_type) for ET_EXEC/ET_DYN,
-    skipped maps a type name to the list of other ELF files."""
+def walk_elf_files(roots):
+    """Yields (path, e_type) for every regular ELF file under roots, once per real file (symlinks and
+    hard-linked duplicates skipped), in a stable order."""
     seen = set()
-    files, skipped = [], {}
     for root in roots:
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()
@@ -42,12 +42,19 @@ def enumerate_corpus(roots=DEFAULT_ROOTS):
                     continue
                 seen.add(real)
                 t = elf_type(path)
-                if t is None:
-                    continue
-                if t in (2, 3):
-                    files.append((path, t))
-                else:
-                    skipped.setdefault(ET_NAMES.get(t, "type %#x" % t), []).append(path)
+                if t is not None:
+                    yield path, t
+
+
+def enumerate_corpus(roots=DEFAULT_ROOTS):
+    """Returns (files, skipped): files is a sorted list of (path, e_type) for ET_EXEC/ET_DYN,
+    skipped maps a type name to the list of other ELF files."""
+    files, skipped = [], {}
+    for path, t in walk_elf_files(roots):
+        if t in (2, 3):
+            files.append((path, t))
+        else:
+            skipped.setdefault(ET_NAMES.get(t, "type %#x" % t), []).append(path)
     return files, skipped
 
 
@@ -116,3 +123,22 @@ def linkbox_revision():
 
 def run(cmd, timeout=600, **kw):
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, **kw)
+
+
+def json_batch(cmd, paths, env=None):
+    """Runs cmd + paths once, expecting a JSON array with one object per path, and returns the objects
+    by path. A crash or unparsable output falls back to one file per call, so the culprit is named."""
+    p = run(cmd + paths, env=env)
+    try:
+        objs = json.loads(p.stdout.decode("utf-8", "surrogateescape"))
+        if len(objs) != len(paths) or p.returncode < 0:
+            raise ValueError("%d objects for %d files, exit %d" % (len(objs), len(paths), p.returncode))
+        return {path: obj for path, obj in zip(paths, objs)}
+    except ValueError as e:
+        if len(paths) == 1:
+            return {paths[0]: {"error": "no JSON (%s); exit %d; stderr: %s" %
+                               (e, p.returncode, p.stderr.decode(errors="replace").strip()[:500])}}
+        out = {}
+        for path in paths:
+            out.update(json_batch(cmd, [path], env))
+        return out

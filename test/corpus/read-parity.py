@@ -22,22 +22,8 @@ WORKERS = 2
 
 
 def linkbox_batch(paths):
-    """readdyn results by path; a crash or unparsable output falls back to one file per call so the
-    culprit is named."""
-    p = run([LINKBOX, "readdyn", "--json"] + paths)
-    try:
-        objs = json.loads(p.stdout.decode("utf-8", "surrogateescape"))
-        if len(objs) != len(paths) or p.returncode < 0:
-            raise ValueError("%d objects for %d files, exit %d" % (len(objs), len(paths), p.returncode))
-        return {path: obj for path, obj in zip(paths, objs)}
-    except ValueError as e:
-        if len(paths) == 1:
-            return {paths[0]: {"error": "no JSON (%s); exit %d; stderr: %s" %
-                               (e, p.returncode, p.stderr.decode(errors="replace").strip()[:500])}}
-        out = {}
-        for path in paths:
-            out.update(linkbox_batch([path]))
-        return out
+    """readdyn results by path (one --json run per batch)."""
+    return corpus_common.json_batch([LINKBOX, "readdyn", "--json"], paths)
 
 
 def readelf_one(path):

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds seed corpora for the fuzz targets: make-seeds.sh DIR
 #
-# Creates DIR/fuzz-elf-reader, DIR/fuzz-elf-editor, DIR/fuzz-macho-summary and
-# DIR/fuzz-file-type. The seeds are compiled here from a few lines of C (so no
+# Creates DIR/fuzz-elf-reader, DIR/fuzz-readelf, DIR/fuzz-elf-editor, DIR/fuzz-macho-summary and
+# DIR/fuzz-file-type (and DIR/fuzz-ld-so-cache, DIR/fuzz-ld-so-object). The seeds are compiled here from a few lines of C (so no
 # binaries live in the repository) and copied from small system files. Every
 # compiler is optional: what is missing is skipped, and the corpora just hold
 # fewer kinds of file.
@@ -23,7 +23,11 @@ reader=$out/fuzz-elf-reader
 editor=$out/fuzz-elf-editor
 macho=$out/fuzz-macho-summary
 ftype=$out/fuzz-file-type
-mkdir -p "$reader" "$editor" "$macho" "$ftype"
+ldcache=$out/fuzz-ld-so-cache
+ldobject=$out/fuzz-ld-so-object
+mkdir -p "$ldcache" "$ldobject"
+readelf=$out/fuzz-readelf
+mkdir -p "$reader" "$readelf" "$editor" "$macho" "$ftype"
 
 # Seeds larger than this slow every mutation down; libFuzzer also sizes its
 # inputs from the largest seed.
@@ -168,6 +172,26 @@ for f in "$reader"/*; do
   n_edit=$((n_edit + 1))
 done
 
+# --- ld.so: the ELF seeds as the loader sees them; ld.so.cache files ---------
+cp "$reader"/* "$ldobject/" 2>/dev/null
+# ld.so.cache in its three layouts (new, old, old with new appended), with
+# glibc-hwcaps entries, from ldconfig on a small root. (The system's own is
+# some 40 KiB: it would slow every execution down for little coverage.)
+ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+if [ -x "$ldconfig" ] && [ -f libseed.so ]; then
+  mkdir -p cache-root/etc cache-root/lib/glibc-hwcaps/x86-64-v2 cache-root/lib/glibc-hwcaps/x86-64-v3
+  cp libseed.so cache-root/lib/libseed.so.1
+  cp libseed.so cache-root/lib/glibc-hwcaps/x86-64-v2/libseed.so.1
+  cp libseed.so cache-root/lib/glibc-hwcaps/x86-64-v3/libseed.so.1
+  [ -f sys-libdl.so.2 ] && cp sys-libdl.so.2 cache-root/lib/libdl.so.2
+  echo /lib > cache-root/etc/ld.so.conf
+  for format in new old compat; do
+    try "$ldconfig" -r "$PWD/cache-root" -c $format -C /etc/ld.so.cache.$format &&
+      cp cache-root/etc/ld.so.cache.$format "$ldcache/ld.so.cache-$format"
+  done
+fi
+printf 'glibc-ld.so.cache1.1' > "$ldcache/magic-only"
+
 # --- Mach-O ------------------------------------------------------------------
 if command -v clang >/dev/null 2>&1; then
   printf 'int f(int x) { return x + 1; }\n' > m.c
@@ -190,6 +214,14 @@ for f in macho-*; do
 done
 cp java-class "$macho/"
 
+# --- readelf corpus: the ELF seeds, plus objects (relocations, groups) -------
+cp "$reader"/* "$readelf/"
+for f in *.o; do
+  [ -f "$f" ] && [ "$(stat -c %s "$f")" -le $max_seed ] && cp "$f" "$readelf/obj-$f"
+done
+printf 'template <class T> T twice(T x) { return x + x; }\nint use(int v) { return twice(v); }\n' > group.cc
+if try g++ -c group.cc -o group.o; then cp group.o "$readelf/obj-comdat-groups.o"; fi
+
 # --- File-type corpus: one of each kind ---------------------------------------
 for f in "$reader"/*; do
   b=$(basename "$f")
@@ -206,7 +238,7 @@ printf '\033[1mtext with an escape\n' > "$ftype/text-escape"
 : > "$ftype/empty"
 
 echo "make-seeds: $n_elf ELF seeds, $n_edit editable ($(ls "$editor" | wc -l) editor seeds)," \
-     "$(ls "$macho" | wc -l) Mach-O seeds, $(ls "$ftype" | wc -l) file-type seeds in $out"
+     "$(ls "$ldcache" | wc -l) ld.so.cache seeds, $(ls "$macho" | wc -l) Mach-O seeds, $(ls "$ftype" | wc -l) file-type seeds in $out"
 if [ ${#skipped[@]} -gt 0 ]; then
   echo "make-seeds: skipped (failed or unavailable):"
   printf '  %s\n' "${skipped[@]}"
