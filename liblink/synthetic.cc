@@ -250,9 +250,10 @@ template <typename E> void GotSection<E>::write(Context<E>& ctx, uint8_t* out) {
       }
       uint32_t dynsym = slot.with_symbol ? static_cast<uint32_t>(e.sym->dynsym_idx) : 0;
       ctx.dyn_relocs.push_back({addr, slot.type, dynsym, static_cast<int64_t>(slot.value)});
-      // RELATIVE: also write the value, as ld.bfd does (tools reading the
-      // file see the address; ld.so overwrites it anyway).
-      if (slot.type == E::R_RELATIVE) store_le<uint64_t>(at, slot.value);
+      // The addend goes into the slot too, as ld.bfd does and ld.lld does
+      // with --apply-dynamic-relocs: tools reading the file see the value,
+      // and ld.so overwrites it anyway.
+      store_le<uint64_t>(at, slot.value);
     }
   }
 }

@@ -92,7 +92,7 @@ bool not_yet(std::string_view name) {
       "start-lib", "end-lib", "warn-backrefs", "cref",
       "unresolved-symbols",
      
-      "rosegment", "no-rosegment", "apply-dynamic-relocs", "noinhibit-exec"};
+      "rosegment", "no-rosegment", "noinhibit-exec"};
   for (const char* n : names)
     if (name == n) return true;
   return false;
@@ -128,7 +128,8 @@ void print_help() {
       "            --discard-locals, --discard-none\n"
       "  reports:  -Map FILE, -M, -t, --trace, -y SYM, --trace-symbol=SYM, --why-extract=FILE,\n"
       "            --verbose, --fatal-warnings, -v, --version\n"
-      "  accepted: -plugin, -plugin-opt (LTO inputs are refused), --no-ld-generated-unwind-info\n"
+      "  accepted: -plugin, -plugin-opt (LTO inputs are refused), --no-ld-generated-unwind-info,\n"
+      "            --apply-dynamic-relocs (always done)\n"
       "See linkbox-link(1).\n");
 }
 
@@ -273,7 +274,10 @@ class LdParser {
     else if (n == "discard-locals") o_.discard = LinkOptions::Discard::locals;
     else if (n == "discard-none") o_.discard = LinkOptions::Discard::none;
     else if (n == "image-base" || n == "Ttext-segment") o_.image_base = number(value(j, opt), opt);
-    else if (n == "no-ld-generated-unwind-info" || n == "ld-generated-unwind-info") {
+    else if (n == "apply-dynamic-relocs") {
+      // linkbox always writes the addends of its RELA relocations into the
+      // relocated places (as ld.bfd does), which is what this asks for.
+    } else if (n == "no-ld-generated-unwind-info" || n == "ld-generated-unwind-info") {
       // linkbox generates no unwind information for its PLT either way (as lld).
     }
     else if (n == "static" || n == "Bstatic" || n == "dn" || n == "non_shared") {
