@@ -98,8 +98,7 @@ Status link_elf(Context<E>& ctx) {
   if (failed()) return stop();
   mark_needed_libraries(ctx);
   check_shared_library_undefined(ctx);
-  assign_symbol_versions(ctx);
-  if (failed()) return stop();
+  assign_symbol_versions(ctx);  // (its errors stop the link after the relocation scan, with the others)
   if (ctx.opts.gc_sections) collect_garbage(ctx);
   combine_notes(ctx);
   allocate_commons(ctx);

@@ -35,6 +35,7 @@ struct LinkOptions {
   std::optional<std::string> dynamic_linker;
   std::optional<std::string> soname;   // -soname / -h (shared output)
   bool no_undefined = false;           // --no-undefined / -z defs
+  bool ignore_undefined_in_objects = false;  // --unresolved-symbols=ignore-all|ignore-in-object-files
   std::optional<bool> allow_shlib_undefined;  // default: allowed for -shared only (lld)
   std::vector<std::string> version_scripts;       // --version-script
   std::vector<std::string> dynamic_lists;         // --dynamic-list

@@ -88,7 +88,8 @@ struct Scanner {
       const elf::Sym& esym = file.esyms[rel.sym];
       // A shared object may leave symbols for ld.so to find, unless
       // --no-undefined / -z defs.
-      if (!sym->is_local && sym->is_undefined() && (!ctx.shared || ctx.opts.no_undefined)) {
+      if (!sym->is_local && sym->is_undefined() && (!ctx.shared || ctx.opts.no_undefined) &&
+          !ctx.opts.ignore_undefined_in_objects) {
         if (ELF64_ST_BIND(esym.info) != STB_WEAK && !sym->linker_defined) report_undefined(isec, rel, sym);
       }
       bool preempt = is_preemptible(ctx, *sym);

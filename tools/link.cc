@@ -89,10 +89,8 @@ bool not_yet(std::string_view name) {
       "icf", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
       "q", "wrap", "defsym-after", "T", "script", "Ttext",
       "Tdata", "Tbss", "section-start", "compress-debug-sections",
-      "start-lib", "end-lib", "warn-backrefs", "cref",
-      "unresolved-symbols",
-     
-      "rosegment", "no-rosegment", "noinhibit-exec"};
+      "start-lib", "end-lib", "warn-backrefs", "cref", "rosegment", "no-rosegment",
+      "noinhibit-exec"};
   for (const char* n : names)
     if (name == n) return true;
   return false;
@@ -117,7 +115,9 @@ void print_help() {
       "            --export-dynamic-symbol=GLOB, --export-dynamic-symbol-list=FILE,\n"
       "            -Bsymbolic, -Bsymbolic-functions, -Bsymbolic-non-weak-functions,\n"
       "            --exclude-libs=LIBS, --allow-multiple-definition, --no-undefined,\n"
-      "            --allow-shlib-undefined, --no-allow-shlib-undefined, -init SYM, -fini SYM\n"
+      "            --allow-shlib-undefined, --no-allow-shlib-undefined, -init SYM, -fini SYM,\n"
+      "            --unresolved-symbols=ignore-all|report-all|ignore-in-object-files|\n"
+      "               ignore-in-shared-libs\n"
       "  layout:   --gc-sections, --print-gc-sections, -O0|-O1|-O2, -rpath DIR, -R DIR,\n"
       "            --symbol-ordering-file=FILE, --no-warn-symbol-ordering,\n"
       "            --enable-new-dtags, --disable-new-dtags,\n"
@@ -239,6 +239,20 @@ class LdParser {
     else if (n == "soname") o_.soname = value(j, opt);
     else if (n == "no-undefined") o_.no_undefined = true;
     else if (n == "allow-shlib-undefined") o_.allow_shlib_undefined = true;
+    else if (n == "unresolved-symbols") {
+      // What GNU ld and lld mean by each: undefined symbols of the objects
+      // and of the linked libraries, reported or not.
+      std::string v = value(j, opt);
+      bool objects, libraries;
+      if (v == "ignore-all") objects = false, libraries = false;
+      else if (v == "report-all") objects = true, libraries = true;
+      else if (v == "ignore-in-object-files") objects = false, libraries = true;
+      else if (v == "ignore-in-shared-libs") objects = true, libraries = false;
+      else throw UsageError{"unknown --unresolved-symbols: " + v};
+      o_.ignore_undefined_in_objects = !objects;
+      o_.no_undefined = objects;
+      o_.allow_shlib_undefined = !libraries;
+    }
     else if (n == "no-allow-shlib-undefined") o_.allow_shlib_undefined = false;
     else if (n == "version-script") o_.version_scripts.push_back(value(j, opt));
     else if (n == "dynamic-list") o_.dynamic_lists.push_back(value(j, opt));
