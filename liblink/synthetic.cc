@@ -568,9 +568,6 @@ template <typename E> void VerneedSection<E>::finalize(Context<E>& ctx) {
   this->shdr.info = count;
 }
 
-template <typename E> void VerneedSection<E>::write(Context<E>&, uint8_t* out) {
-  std::memcpy(out, contents.data(), contents.size());
-}
 
 template <typename E> VerdefSection<E>::VerdefSection() {
   init(*this, ".gnu.version_d", SHT_GNU_verdef, SHF_ALLOC, 4);
@@ -614,9 +611,6 @@ template <typename E> void VerdefSection<E>::finalize(Context<E>& ctx) {
   this->shdr.info = count;
 }
 
-template <typename E> void VerdefSection<E>::write(Context<E>&, uint8_t* out) {
-  std::memcpy(out, contents.data(), contents.size());
-}
 
 // ---------------------------------------------------------------- .dynamic
 

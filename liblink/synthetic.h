@@ -3,6 +3,7 @@
 // a Chunk with "compute size" and "write into the buffer" steps.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -125,22 +126,28 @@ template <typename E> struct VersymSection : Chunk<E> {
   void write(Context<E>& ctx, uint8_t* out) override;
 };
 
-template <typename E> struct VerneedSection : Chunk<E> {
-  VerneedSection();
+// A section whose bytes are built whole by finalize(), before layout:
+// .gnu.version_r and .gnu.version_d. `count` entries go into sh_info and
+// the DT_VER*NUM tag.
+template <typename E> struct PrebuiltSection : Chunk<E> {
   std::vector<uint8_t> contents;
   uint32_t count = 0;
-  void finalize(Context<E>& ctx);
   void compute_size(Context<E>&) override { this->shdr.size = contents.size(); }
-  void write(Context<E>& ctx, uint8_t* out) override;
+  void write(Context<E>&, uint8_t* out) override { std::copy(contents.begin(), contents.end(), out); }
 };
 
-template <typename E> struct VerdefSection : Chunk<E> {
-  VerdefSection();
-  std::vector<uint8_t> contents;
-  uint32_t count = 0;
+template <typename E> struct VerneedSection : PrebuiltSection<E> {
+  using PrebuiltSection<E>::contents;
+  using PrebuiltSection<E>::count;
+  VerneedSection();
   void finalize(Context<E>& ctx);
-  void compute_size(Context<E>&) override { this->shdr.size = contents.size(); }
-  void write(Context<E>& ctx, uint8_t* out) override;
+};
+
+template <typename E> struct VerdefSection : PrebuiltSection<E> {
+  using PrebuiltSection<E>::contents;
+  using PrebuiltSection<E>::count;
+  VerdefSection();
+  void finalize(Context<E>& ctx);
 };
 
 template <typename E> struct DynamicSection : Chunk<E> {

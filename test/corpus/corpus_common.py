@@ -1,6 +1,7 @@
 # Shared helpers for the corpus acceptance scripts (read-parity.py, edit-safety.py).
 # The corpus is every regular ELF file (not a symlink) under the system directories, deduplicated by
 # realpath; ELF is recognised by its first four bytes, the type by e_type.
+import argparse
 import json
 import os
 import re
@@ -142,3 +143,37 @@ def json_batch(cmd, paths, env=None):
         for path in paths:
             out.update(json_batch(cmd, [path], env))
         return out
+
+
+def corpus_arguments(description, roots=DEFAULT_ROOTS):
+    """The options every parity script takes; the caller may add its own before parse_args()."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--roots", nargs="+", default=roots)
+    ap.add_argument("--files", nargs="+", help="check these files instead of the corpus")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--report-json", help="write the full results here")
+    return ap
+
+
+def start_run(name):
+    """Snapshots the linkbox binary for this run (so a rebuild meanwhile cannot mix versions), prints its
+    revision, and returns the snapshot's path."""
+    os.makedirs("/tmp/corpus-work", exist_ok=True)
+    snapshot = snapshot_linkbox("/tmp/corpus-work/linkbox-" + name)
+    print("linkbox: %s" % linkbox_revision(), flush=True)
+    return snapshot
+
+
+def type_counts(files):
+    """'DYN 1617, EXEC 80' for a list of (path, e_type)."""
+    counts = {}
+    for _, t in files:
+        name = ET_NAMES.get(t, str(t))
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join("%s %d" % kv for kv in sorted(counts.items()))
+
+
+def print_corpus(files, skipped):
+    print("corpus: %d files (%s); skipped: %s" % (
+        len(files), type_counts(files),
+        ", ".join("%s %d" % (k, len(v)) for k, v in sorted(skipped.items())) or "none"), flush=True)

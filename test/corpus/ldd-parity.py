@@ -8,7 +8,6 @@
 # Usage: ldd-parity.py [--roots DIR...] [--files FILE...] [--limit N] [--report-json OUT]
 # Environment: LINKBOX (default /work/main/build/linkbox), GLIBC_LDD (default /usr/bin/ldd).
 # Both tools run with LD_LIBRARY_PATH and LD_PRELOAD unset and LC_ALL=C.
-import argparse
 import json
 import os
 import re
@@ -17,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus_common  # noqa: E402
-from corpus_common import ET_NAMES, elf_type, enumerate_corpus, linkbox_revision, run, snapshot_linkbox  # noqa: E402
+from corpus_common import elf_type, enumerate_corpus, run  # noqa: E402
 
 DEFAULT_ROOTS = ["/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu", "/usr/libexec"]
 GLIBC_LDD = os.environ.get("GLIBC_LDD", "/usr/bin/ldd")
@@ -82,17 +81,10 @@ def linkbox_view(obj):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--roots", nargs="+", default=DEFAULT_ROOTS)
-    ap.add_argument("--files", nargs="+", help="check these files instead of the corpus")
-    ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--report-json", help="write the full results here")
-    args = ap.parse_args()
+    args = corpus_common.corpus_arguments(__doc__).parse_args()
 
     global LINKBOX
-    os.makedirs("/tmp/corpus-work", exist_ok=True)
-    LINKBOX = snapshot_linkbox("/tmp/corpus-work/linkbox-ldd-parity")
-    print("linkbox: %s" % linkbox_revision(), flush=True)
+    LINKBOX = corpus_common.start_run("ldd-parity")
     if args.files:
         files = [(p, elf_type(p)) for p in args.files]
     else:
@@ -105,12 +97,7 @@ def main():
     if args.limit:
         files = files[:args.limit]
     paths = [p for p, _ in files]
-    types = {}
-    for _, t in files:
-        name = ET_NAMES.get(t, str(t))
-        types[name] = types.get(name, 0) + 1
-    print("corpus: %d ELF files (%s)" % (len(paths), ", ".join("%s %d" % kv for kv in sorted(types.items()))),
-          flush=True)
+    print("corpus: %d ELF files (%s)" % (len(paths), corpus_common.type_counts(files)), flush=True)
 
     lb = {}
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]

@@ -20,7 +20,6 @@
 # Usage: plt-parity.py [--roots DIR...] [--files FILE...] [--limit N] [--report-json OUT] [--show N]
 # Environment: LINKBOX (default /work/main/build/linkbox), OBJDUMP (default objdump; when set, it is
 #              used for every machine), AARCH64_OBJDUMP (default aarch64-linux-gnu-objdump).
-import argparse
 import json
 import os
 import re
@@ -30,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus_common  # noqa: E402
-from corpus_common import ET_NAMES, elf_type, enumerate_corpus, linkbox_revision, run, snapshot_linkbox  # noqa: E402
+from corpus_common import elf_type, enumerate_corpus, run  # noqa: E402
 
 ROOTS = ["/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu", "/usr/libexec"]
 OBJDUMP = os.environ.get("OBJDUMP", "objdump")
@@ -112,18 +111,12 @@ def compare(ours, theirs):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--roots", nargs="+", default=ROOTS)
-    ap.add_argument("--files", nargs="+", help="check these files instead of the corpus")
-    ap.add_argument("--limit", type=int, default=0)
+    ap = corpus_common.corpus_arguments(__doc__, roots=ROOTS)
     ap.add_argument("--show", type=int, default=5, help="disagreeing entries to print per file")
-    ap.add_argument("--report-json", help="write the full results here")
     args = ap.parse_args()
 
     global LINKBOX
-    os.makedirs("/tmp/corpus-work", exist_ok=True)
-    LINKBOX = snapshot_linkbox("/tmp/corpus-work/linkbox-plt-parity")
-    print("linkbox: %s" % linkbox_revision(), flush=True)
+    LINKBOX = corpus_common.start_run("plt-parity")
     if args.files:
         files = [(p, elf_type(p)) for p in args.files if elf_type(p) is not None]
         skipped = {"not ELF": [p for p in args.files if elf_type(p) is None]} if len(files) < len(args.files) else {}
@@ -132,12 +125,7 @@ def main():
     if args.limit:
         files = files[:args.limit]
     paths = [p for p, _ in files]
-    types = {}
-    for _, t in files:
-        types[ET_NAMES.get(t, str(t))] = types.get(ET_NAMES.get(t, str(t)), 0) + 1
-    print("corpus: %d files (%s); skipped: %s" % (
-        len(paths), ", ".join("%s %d" % kv for kv in sorted(types.items())),
-        ", ".join("%s %d" % (k, len(v)) for k, v in sorted(skipped.items())) or "none"), flush=True)
+    corpus_common.print_corpus(files, skipped)
 
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
     results = []

@@ -4,7 +4,6 @@
 #
 # Usage: read-parity.py [--roots DIR...] [--files FILE...] [--limit N] [--report-json OUT]
 # Environment: LINKBOX (default /work/main/build/linkbox), LLVM_READELF (default llvm-readelf).
-import argparse
 import json
 import os
 import sys
@@ -12,8 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus_common  # noqa: E402
-from corpus_common import (READELF, DEFAULT_ROOTS, ET_NAMES, elf_type, enumerate_corpus,  # noqa: E402
-                           linkbox_revision, parse_readelf, run, snapshot_linkbox)
+from corpus_common import READELF, elf_type, enumerate_corpus, parse_readelf, run  # noqa: E402
 
 LINKBOX = corpus_common.LINKBOX  # replaced by a snapshot in main()
 
@@ -62,17 +60,10 @@ def compare(lb, rd):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--roots", nargs="+", default=DEFAULT_ROOTS)
-    ap.add_argument("--files", nargs="+", help="check these files instead of the corpus")
-    ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--report-json", help="write the full results here")
-    args = ap.parse_args()
+    args = corpus_common.corpus_arguments(__doc__).parse_args()
 
     global LINKBOX
-    os.makedirs("/tmp/corpus-work", exist_ok=True)
-    LINKBOX = snapshot_linkbox("/tmp/corpus-work/linkbox-read-parity")
-    print("linkbox: %s" % linkbox_revision(), flush=True)
+    LINKBOX = corpus_common.start_run("read-parity")
     skipped = {}
     if args.files:
         files = [(p, elf_type(p)) for p in args.files]
@@ -81,12 +72,7 @@ def main():
     if args.limit:
         files = files[:args.limit]
     paths = [p for p, _ in files]
-    types = {}
-    for _, t in files:
-        types[ET_NAMES.get(t, str(t))] = types.get(ET_NAMES.get(t, str(t)), 0) + 1
-    print("corpus: %d files (%s); skipped: %s" % (
-        len(paths), ", ".join("%s %d" % kv for kv in sorted(types.items())),
-        ", ".join("%s %d" % (k, len(v)) for k, v in sorted(skipped.items())) or "none"), flush=True)
+    corpus_common.print_corpus(files, skipped)
 
     lb = {}
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
