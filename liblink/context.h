@@ -151,6 +151,7 @@ struct InputFile {
   bool alive = false;
   bool is_shared = false;
   uint32_t priority = 0;   // command-line order; lower wins ties
+  uint32_t group = 0;      // --warn-backrefs: its place on the command line (see resolve.cc)
 };
 
 template <typename E>

@@ -136,7 +136,7 @@ Status link_elf(Context<E>& ctx) {
   build_segments(ctx);
   if (failed()) return stop();
 
-  if (ctx.opts.map_file) LINKBOX_TRY(write_map_file(ctx));
+  if (ctx.opts.map_file || ctx.opts.cref) LINKBOX_TRY(write_map_file(ctx));
   write_output(ctx);
   if (failed()) return stop();
   return commit_output(ctx);

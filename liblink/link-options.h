@@ -12,12 +12,13 @@ namespace linkbox::link {
 
 // One input in command-line order, with the modifiers in force where it stood.
 struct InputSpec {
-  enum class Kind { file, library, group_start, group_end };
+  enum class Kind { file, library, group_start, group_end, lib_start, lib_end };
   Kind kind = Kind::file;
   std::string name;          // a path, or for -l the library name ("c", ":libc.so.6")
   bool as_needed = false;
   bool whole_archive = false;
   bool static_only = false;  // -Bstatic in force: -l finds only archives
+  bool lazy = false;         // between --start-lib and --end-lib: an object loaded like an archive member
 };
 
 enum class OutputKind { executable, pie, shared, relocatable };
@@ -69,6 +70,8 @@ struct LinkOptions {
   bool text_relocations_are_errors = true;   // -z text (the default for PIE)
   StripMode strip = StripMode::none;
   std::optional<std::string> map_file;  // -Map; "-" means standard output (-M)
+  bool cref = false;                    // --cref: a cross reference table, in the map or on stdout
+  bool demangle = true;                 // C++ names in the map and messages, as lld prints them
   bool verbose = false;
   bool trace = false;                      // -t: print each input as it is loaded
   std::vector<std::string> trace_symbols;  // -y: print where these are defined and referenced
@@ -81,6 +84,8 @@ struct LinkOptions {
   bool warn_symbol_ordering = true;
   int optimize = 1;                        // -O: 2 and up also merge string suffixes
   bool fatal_warnings = false;
+  bool warn_backrefs = false;              // --warn-backrefs: what GNU ld's one-pass archive rule would miss
+  std::vector<std::string> warn_backrefs_exclude;  // globs on the extracted file's name
   // The GCC/LLVM LTO plugin options, kept so an LTO input can be refused
   // with a message that names the plugin.
   std::optional<std::string> plugin;

@@ -7,10 +7,17 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "libformat/demangle.h"
 #include "liblink/synthetic.h"
 
 namespace linkbox::link {
 namespace {
+
+// Symbol names as lld prints them: demangled unless --no-demangle.
+template <typename E>
+std::string display_name(const Context<E>& ctx, const Symbol<E>& sym) {
+  return ctx.opts.demangle ? demangle(sym.name) : std::string(sym.name);
+}
 
 template <typename E>
 class MapWriter {
@@ -69,19 +76,56 @@ class MapWriter {
   void symbols_of(const InputSection<E>* isec) {
     auto it = by_section_.find(isec);
     if (it == by_section_.end()) return;
-    for (const Symbol<E>* s : it->second) line(16, symbol_address(ctx_, *s), 0, 1, std::string(s->name));
+    for (const Symbol<E>* s : it->second) line(16, symbol_address(ctx_, *s), 0, 1, display_name(ctx_, *s));
   }
 };
+
+// --cref: GNU ld's cross reference table, in lld's form: every global
+// symbol an object defines or takes from a shared library, with its definer
+// first and then every other object that names it, in input order.
+template <typename E>
+void write_cross_reference_table(Context<E>& ctx, std::FILE* out) {
+  std::vector<const Symbol<E>*> order;
+  std::unordered_map<const Symbol<E>*, std::vector<const InputFile<E>*>> files;
+  for (auto& file : ctx.objs) {
+    if (!file->alive) continue;
+    for (size_t i = file->first_global; i < file->symbols.size(); ++i) {
+      const Symbol<E>* s = file->symbols[i];
+      if (!s) continue;
+      // Hidden and version-script-local definitions are local in the output,
+      // so not listed.
+      bool local = s->visibility == STV_HIDDEN || s->visibility == STV_INTERNAL ||
+                   (s->is_defined() && s->out_version == 0);
+      bool listed = !local && (s->is_shared() || (s->is_defined() && (!s->isec || s->isec->alive)));
+      if (!listed) continue;
+      auto [it, fresh] = files.try_emplace(s);
+      if (fresh) order.push_back(s);
+      if (std::find(it->second.begin(), it->second.end(), file.get()) == it->second.end())
+        it->second.push_back(file.get());
+    }
+  }
+  auto row = [&](const std::string& a, const std::string& b) { std::fprintf(out, "%-49s %s\n", a.c_str(), b.c_str()); };
+  std::fprintf(out, "\nCross Reference Table\n\n");
+  row("Symbol", "File");
+  for (const Symbol<E>* s : order) {
+    row(display_name(ctx, *s), s->file ? s->file->name : "<internal>");
+    for (const InputFile<E>* f : files[s])
+      if (f != s->file) row("", f->name);
+  }
+}
 
 }  // namespace
 
 template <typename E>
 Status write_map_file(Context<E>& ctx) {
-  const std::string& path = *ctx.opts.map_file;
+  // Like lld: the map and the cross reference table go to the -Map file, or
+  // without one to standard output.
+  const std::string path = ctx.opts.map_file.value_or("-");
   bool to_stdout = path == "-";
   std::FILE* f = to_stdout ? stdout : std::fopen(path.c_str(), "w");
   if (!f) return make_error(path, std::string("cannot write the link map: ") + std::strerror(errno));
-  MapWriter<E>(ctx, f).write();
+  if (ctx.opts.map_file) MapWriter<E>(ctx, f).write();
+  if (ctx.opts.cref) write_cross_reference_table(ctx, f);
   if (to_stdout) {
     std::fflush(f);
     return {};

@@ -1,5 +1,7 @@
 #include "liblink/resolve.h"
 
+#include <fnmatch.h>
+
 #include <sys/stat.h>
 
 #include <cctype>
@@ -71,10 +73,14 @@ struct Loader {
   Context<E>& ctx;
   std::vector<std::string> search_dirs;
 
+  // An archive, or one object between --start-lib and --end-lib (no `ar`;
+  // its only member, at offset 0, is the object itself).
   struct LazyArchive {
     std::string path;
     std::unique_ptr<Archive> ar;
+    std::span<const uint8_t> object;
     std::map<uint64_t, bool> extracted;  // by member header offset
+    uint32_t group = 0;                  // --warn-backrefs: its place on the command line
   };
   std::deque<LazyArchive> archives;
   struct LazyRef {
@@ -88,7 +94,19 @@ struct Loader {
     uint64_t member;
     std::string referrer;
     std::string_view symbol;
+    bool backward = false;  // the reference comes from a file after the archive
   };
+  // --warn-backrefs, as ld.lld does it: a file's place is its group; the
+  // files of one --start-group (or --start-lib) share one. A reference that
+  // extracts a member of an earlier group is one GNU ld's single pass would
+  // not have resolved.
+  uint32_t group = 0;
+  uint32_t group_depth = 0;
+  struct BackwardReference {
+    std::string referrer;
+    std::string extracted;
+  };
+  std::map<Symbol<E>*, BackwardReference> backward_references;
   std::vector<Pending> pending;
   std::unordered_map<Symbol<E>*, std::string> first_referrer;  // for --why-extract
   std::vector<std::string> why_lines;
@@ -132,6 +150,11 @@ struct Loader {
     return load_path(path, in, depth, in.kind == InputSpec::Kind::library);
   }
 
+  // The next input's group, once this one is loaded.
+  void next_group() {
+    if (group_depth == 0) ++group;
+  }
+
   Status load_path(const std::string& path, const InputSpec& in, int depth, bool from_l) {
     auto bytes = map(path);
     if (!bytes) return bytes.error();
@@ -142,6 +165,7 @@ struct Loader {
             return make_error(path, "attempted static link of dynamic object");
           return add_shared(path, *bytes, in, from_l);
         }
+        if (in.lazy) return add_lazy_object(path, *bytes);
         return add_object(path, *bytes);
       }
       case FileType::archive:
@@ -163,9 +187,55 @@ struct Loader {
     if (ctx.opts.trace) std::printf("%s\n", name.c_str());
     (*obj)->priority = ctx.next_priority++;
     (*obj)->alive = true;
+    (*obj)->group = group;
     ctx.objs.push_back(std::move(*obj));
     resolve_object(*ctx.objs.back());
     return drain();
+  }
+
+  // An object between --start-lib and --end-lib is a one-member archive: its
+  // global definitions are lazy, and it is loaded only when one is needed.
+  Status add_lazy_object(const std::string& path, std::span<const uint8_t> bytes) {
+    auto f = elf::ElfFile::parse(path, bytes);
+    if (!f) return f.error();
+    if (f->header().type != ET_REL) return add_object(path, bytes);
+    const elf::Section* symtab = f->find_section_by_type(SHT_SYMTAB);
+    if (!symtab) return {};
+    auto syms = f->symbols_in(*symtab);
+    if (!syms) return syms.error();
+    auto strtab_sec = symtab->hdr.link < f->sections().size() ? &f->sections()[symtab->hdr.link] : nullptr;
+    if (!strtab_sec) return f->error(".symtab: sh_link is out of range");
+    auto strtab = f->section_data(*strtab_sec);
+    if (!strtab) return strtab.error();
+    elf::StringTable names(*strtab);
+    LazyArchive& la = archives.emplace_back();
+    la.path = path;
+    la.object = bytes;
+    la.group = group;
+    for (size_t i = symtab->hdr.info; i < syms->size(); ++i) {
+      const elf::Sym& es = (*syms)[i];
+      if (es.shndx == SHN_UNDEF) continue;
+      auto name = names.at(es.name);
+      if (!name) return f->error("symbol name offset " + elf::hex(es.name) + " is outside .strtab");
+      offer_lazy(ctx.intern(*name), la, 0);
+    }
+    return drain();
+  }
+
+  // An archive member or lazy object that defines `sym`, if it is needed.
+  void offer_lazy(Symbol<E>* sym, LazyArchive& la, uint64_t member) {
+    if (sym->state == SymbolState::undefined) {
+      if (sym->strong_ref) {
+        pending.push_back({&la, member, first_referrer[sym], sym->name});
+      } else if (!lazy.count(sym)) {
+        sym->state = SymbolState::lazy;
+        lazy[sym] = {&la, member};
+      }
+    } else if (sym->is_defined()) {
+      // GNU ld would resolve a backward reference to this later definition:
+      // no warning for it.
+      backward_references.erase(sym);
+    }
   }
 
   Status add_shared(const std::string& path, std::span<const uint8_t> bytes, const InputSpec& in,
@@ -205,31 +275,26 @@ struct Loader {
     }
     if (la.ar->symbols().empty() && !la.ar->members().empty())
       return make_error(path, "archive has no symbol index (run ranlib)");
-    for (const ArchiveSymbol& s : la.ar->symbols()) {
-      Symbol<E>* sym = ctx.intern(s.name);
-      if (sym->state == SymbolState::undefined) {
-        if (sym->strong_ref) {
-          pending.push_back({&la, s.member_offset, first_referrer[sym], sym->name});
-        } else if (!lazy.count(sym)) {
-          sym->state = SymbolState::lazy;
-          lazy[sym] = {&la, s.member_offset};
-        }
-      }
-    }
+    la.group = group;
+    for (const ArchiveSymbol& s : la.ar->symbols()) offer_lazy(ctx.intern(s.name), la, s.member_offset);
     return drain();
   }
 
   Status extract(LazyArchive& la, uint64_t offset, const std::string& referrer, std::string_view symbol) {
     if (la.extracted[offset]) return {};
     la.extracted[offset] = true;
-    const ArchiveMember* m = la.ar->member_at(offset);
-    if (!m) return make_error(la.path, "symbol index points at no member (offset " + std::to_string(offset) + ")");
-    std::string name = la.path + "(" + m->name + ")";
-    std::span<const uint8_t> bytes = m->data;
-    if (la.ar->thin()) {
-      auto b = map(la.ar->member_path(*m));
-      if (!b) return b.error();
-      bytes = *b;
+    std::string name = la.path;
+    std::span<const uint8_t> bytes = la.object;
+    if (la.ar) {
+      const ArchiveMember* m = la.ar->member_at(offset);
+      if (!m) return make_error(la.path, "symbol index points at no member (offset " + std::to_string(offset) + ")");
+      name = la.path + "(" + m->name + ")";
+      bytes = m->data;
+      if (la.ar->thin()) {
+        auto b = map(la.ar->member_path(*m));
+        if (!b) return b.error();
+        bytes = *b;
+      }
     }
     FileType t = identify_file(bytes);
     if (t == FileType::llvm_bitcode)
@@ -239,7 +304,8 @@ struct Loader {
     if (!obj) return obj.error();
     (*obj)->priority = ctx.next_priority++;
     (*obj)->alive = true;
-    (*obj)->archive = la.path;
+    (*obj)->archive = la.ar ? la.path : "";
+    (*obj)->group = group;
     if (ctx.opts.trace) std::printf("%s\n", name.c_str());
     if (ctx.opts.why_extract && !symbol.empty())
       why_lines.push_back(referrer + "\t" + name + "\t" + std::string(symbol));
@@ -253,12 +319,20 @@ struct Loader {
       Pending p = pending.back();
       pending.pop_back();
       LINKBOX_TRY(extract(*p.archive, p.member, p.referrer, p.symbol));
+      // A weak definition is no backward reference: a later one may override it.
+      if (p.backward) {
+        Symbol<E>* sym = ctx.intern(p.symbol);
+        if (sym->is_defined() && !sym->weak) backward_references[sym] = {p.referrer, ctx.objs.back()->name};
+      }
     }
     return {};
   }
 
   // A non-weak reference to a lazy symbol extracts its member.
-  void reference(Symbol<E>* sym, bool weak, const std::string& referrer) {
+  // `from_group` is the referring file's group; references made before any
+  // input (-u, the entry point) have none.
+  void reference(Symbol<E>* sym, bool weak, const std::string& referrer,
+                 std::optional<uint32_t> from_group = std::nullopt) {
     sym->referenced = true;
     if (weak) return;
     sym->strong_ref = true;
@@ -267,7 +341,8 @@ struct Loader {
       auto it = lazy.find(sym);
       sym->state = SymbolState::undefined;
       if (it != lazy.end()) {
-        pending.push_back({it->second.archive, it->second.member, referrer, sym->name});
+        bool backward = ctx.opts.warn_backrefs && from_group && *from_group > it->second.archive->group;
+        pending.push_back({it->second.archive, it->second.member, referrer, sym->name, backward});
         lazy.erase(it);
       }
     }
@@ -295,7 +370,7 @@ struct Loader {
       bool in_dropped_section = es.shndx != SHN_UNDEF && es.shndx < SHN_LORESERVE && !obj.sections[es.shndx];
       trace_symbol(obj.name, sym, es);
       if (es.shndx == SHN_UNDEF || in_dropped_section) {
-        reference(sym, weak || in_dropped_section, obj.name);
+        reference(sym, weak || in_dropped_section, obj.name, obj.group);
         continue;
       }
       if (es.shndx == SHN_COMMON) {
@@ -389,6 +464,8 @@ struct Loader {
       ++i;
       return {};
     };
+    // GROUP's files share a --warn-backrefs group; INPUT's are in order.
+    bool grouped = false;
     std::function<Status(bool)> items = [&](bool as_needed) -> Status {
       LINKBOX_TRY(expect("("));
       while (i < tok.size() && tok[i] != ")") {
@@ -404,6 +481,7 @@ struct Loader {
           spec.kind = InputSpec::Kind::library;
           spec.name = w.substr(2);
           LINKBOX_TRY(load_spec(spec, depth));
+          if (!grouped) next_group();
           continue;
         }
         spec.kind = InputSpec::Kind::file;
@@ -420,12 +498,14 @@ struct Loader {
           file = found;
         }
         LINKBOX_TRY(load_path(file, spec, depth, false));
+        if (!grouped) next_group();
       }
       return expect(")");
     };
     while (i < tok.size()) {
       const std::string& cmd = tok[i++];
       if (cmd == "GROUP" || cmd == "INPUT") {
+        grouped = cmd == "GROUP";
         LINKBOX_TRY(items(false));
       } else if (cmd == "AS_NEEDED") {
         LINKBOX_TRY(items(true));
@@ -509,8 +589,27 @@ Status load_inputs(Context<E>& ctx) {
   if (ctx.opts.kind != OutputKind::shared || ctx.opts.entry)
     loader.reference(ctx.intern(ctx.opts.entry.value_or("_start")), false, "--entry");
   for (const InputSpec& in : ctx.opts.inputs) {
-    if (in.kind == InputSpec::Kind::group_start || in.kind == InputSpec::Kind::group_end) continue;
-    if (Status s = loader.load_spec(in, 0); !s) return s;
+    switch (in.kind) {
+      case InputSpec::Kind::group_start:
+      case InputSpec::Kind::lib_start:
+        ++loader.group_depth;
+        continue;
+      case InputSpec::Kind::group_end:
+      case InputSpec::Kind::lib_end:
+        if (loader.group_depth && --loader.group_depth == 0) ++loader.group;
+        continue;
+      default:
+        if (Status s = loader.load_spec(in, 0); !s) return s;
+        loader.next_group();
+    }
+  }
+  for (auto& [sym, ref] : loader.backward_references) {
+    bool excluded = false;
+    for (const std::string& glob : ctx.opts.warn_backrefs_exclude)
+      excluded |= fnmatch(glob.c_str(), ref.extracted.c_str(), 0) == 0;
+    if (!excluded)
+      ctx.warn("", "backward reference detected: " + std::string(sym->name) + " in " + ref.referrer +
+                       " refers to " + ref.extracted);
   }
   if (ctx.objs.empty() && ctx.dsos.empty()) return make_error("", "no input files");
   if (ctx.opts.why_extract) LINKBOX_TRY(write_why_extract(*ctx.opts.why_extract, loader.why_lines));

@@ -1,5 +1,7 @@
 #include "liblink/symbol-versions.h"
 
+#include "libformat/demangle.h"
+
 #include <cxxabi.h>
 
 #include <cstdlib>
@@ -16,18 +18,6 @@ Expected<std::string> read_text(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// The demangled name for extern "C++" patterns, or empty if it is not a
-// mangled C++ name.
-std::string demangle(std::string_view name) {
-  if (name.substr(0, 2) != "_Z") return {};
-  int status = 0;
-  char* d = abi::__cxa_demangle(std::string(name).c_str(), nullptr, nullptr, &status);
-  if (!d) return {};
-  std::string out(d);
-  std::free(d);
-  return out;
 }
 
 template <typename E>
@@ -63,7 +53,7 @@ class Versioner {
   }
 
   const std::string& demangled(size_t i) {
-    if (!demangled_done_[i]) demangled_[i] = demangle(defs_[i]->name), demangled_done_[i] = true;
+    if (!demangled_done_[i]) demangled_[i] = demangle_or_empty(defs_[i]->name), demangled_done_[i] = true;
     return demangled_[i];
   }
 

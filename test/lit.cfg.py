@@ -52,3 +52,7 @@ if os.path.exists("/usr/bin/ldd") and os.path.exists("/lib64/ld-linux-x86-64.so.
 # libc6-i386 (the biarch /lib32 loader and C library) for 32-bit ldd tests.
 if os.path.exists("/lib/ld-linux.so.2") and os.path.exists("/usr/lib32/libc.so.6"):
     config.available_features.add("libc6-i386")
+# Runs the linker and ld.lld on the same command line and compares their
+# diagnostics and exit statuses (test/link/Inputs/same-as-lld).
+config.substitutions.append(("%same-as-lld",
+    os.path.join(config.test_source_root, "link", "Inputs", "same-as-lld") + " " + linkbox))

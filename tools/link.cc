@@ -89,7 +89,7 @@ bool not_yet(std::string_view name) {
       "icf", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
       "q", "wrap", "defsym-after", "T", "script", "Ttext",
       "Tdata", "Tbss", "section-start", "compress-debug-sections",
-      "start-lib", "end-lib", "warn-backrefs", "cref", "rosegment", "no-rosegment",
+       "rosegment", "no-rosegment",
       "noinhibit-exec"};
   for (const char* n : names)
     if (name == n) return true;
@@ -175,6 +175,7 @@ class LdParser {
     *version_only = saw_version && !saw_input;
     if (saw_version) std::printf("linkbox %s (compatible with GNU linkers)\n", LINKBOX_VERSION);
     if (!state_stack_.empty()) throw UsageError{"--push-state without a matching --pop-state"};
+    if (in_lib_) throw UsageError{"--start-lib without a matching --end-lib"};
     return o_;
   }
 
@@ -200,6 +201,7 @@ class LdParser {
     in.as_needed = state_.as_needed;
     in.whole_archive = state_.whole_archive;
     in.static_only = state_.static_only;
+    in.lazy = in_lib_;
     o_.inputs.push_back(std::move(in));
   }
 
@@ -319,6 +321,20 @@ class LdParser {
       state_ = state_stack_.back();
       state_stack_.pop_back();
     } else if (n == "start-group" || n == "(") add_input(InputSpec::Kind::group_start, "");
+    else if (n == "start-lib") {
+      if (in_lib_) throw UsageError{"nested --start-lib"};
+      in_lib_ = true;
+      add_input(InputSpec::Kind::lib_start, "");
+    } else if (n == "end-lib") {
+      if (!in_lib_) throw UsageError{"stray --end-lib"};
+      in_lib_ = false;
+      add_input(InputSpec::Kind::lib_end, "");
+    } else if (n == "warn-backrefs") o_.warn_backrefs = true;
+    else if (n == "cref") o_.cref = true;
+    else if (n == "demangle") o_.demangle = true;
+    else if (n == "no-demangle") o_.demangle = false;
+    else if (n == "no-warn-backrefs") o_.warn_backrefs = false;
+    else if (n == "warn-backrefs-exclude") o_.warn_backrefs_exclude.push_back(value(j, opt));
     else if (n == "end-group" || n == ")") add_input(InputSpec::Kind::group_end, "");
     else if (n == "eh-frame-hdr") o_.eh_frame_hdr = true;
     else if (n == "no-eh-frame-hdr") o_.eh_frame_hdr = false;
@@ -397,6 +413,7 @@ class LdParser {
   LinkOptions o_;
   State state_;
   std::vector<State> state_stack_;
+  bool in_lib_ = false;  // between --start-lib and --end-lib
 };
 
 }  // namespace
