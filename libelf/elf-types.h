@@ -8,6 +8,11 @@
 
 #include <elf.h>
 
+// glibc 2.36's <elf.h> predates zstd-compressed sections.
+#ifndef ELFCOMPRESS_ZSTD
+#define ELFCOMPRESS_ZSTD 2
+#endif
+
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -157,11 +157,12 @@ bool check_range(Context<E>& ctx, const InputSection<E>& isec, const Rela& rel, 
   else if (info.check == RelCheck::unsigned_) ok = uint64_t(v) <= umax;
   else ok = v >= smin && (v < 0 || uint64_t(v) <= umax);
   if (!ok)
-    ctx.error(isec.location(rel.offset),
+    ctx.error_or_warn(isec.location(rel.offset),
               "relocation " + rel_type_name<E>(rel.type) + " out of range: " + std::to_string(v) +
                   " is not in [" + std::to_string(info.check == RelCheck::unsigned_ ? 0 : smin) + ", " +
                   std::to_string(info.check == RelCheck::signed_ ? uint64_t(smax) : umax) + "]" +
-                  (sym && !sym->name.empty() ? "; references " + std::string(sym->name) : ""));
+                  (sym && !sym->name.empty() ? "; references " + std::string(sym->name) : "") +
+                  (sym && !sym->name.empty() && sym->file ? "\n>>> defined in " + sym->file->name : ""));
   return ok;
 }
 

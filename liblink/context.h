@@ -207,6 +207,7 @@ struct Chunk {
   uint32_t shndx = 0;       // index in the output section header table (0: none)
   bool is_header = false;   // ELF header / program headers: no section header
   bool relro = false;
+  std::vector<uint8_t> compressed;  // --compress-debug-sections: what is written instead
   virtual void compute_size(Context<E>&) {}
   virtual void write(Context<E>&, uint8_t* out) = 0;
   // Keeps a chunk out of the output when it turns out empty.
@@ -263,6 +264,9 @@ struct Context {
   // Diagnostics accumulate; passes stop between steps when there are errors.
   void error(const std::string& where, const std::string& what);
   void warn(const std::string& where, const std::string& what);
+  // An error that --noinhibit-exec turns into a warning, as in lld: the
+  // output may still be usable.
+  void error_or_warn(const std::string& where, const std::string& what);
   int errors = 0;
 
   // Inputs.

@@ -3,6 +3,7 @@
 #include "liblink/driver.h"
 
 #include "libformat/diagnostics.h"
+#include "liblink/compress-debug-sections.h"
 #include "liblink/context.h"
 #include "liblink/defsym.h"
 #include "liblink/gc-sections.h"
@@ -31,6 +32,12 @@ template <typename E>
 void Context<E>::warn(const std::string& where, const std::string& what) {
   if (opts.fatal_warnings) return error(where, what);
   Diagnostics::warning(where, what);
+}
+
+template <typename E>
+void Context<E>::error_or_warn(const std::string& where, const std::string& what) {
+  if (opts.noinhibit_exec) return warn(where, what);
+  error(where, what);
 }
 
 template <typename E>
@@ -132,6 +139,7 @@ Status link_elf(Context<E>& ctx) {
   if (ctx.syn->symtab) ctx.syn->symtab->finalize(ctx);
   for (Chunk<E>* c : ctx.chunks)
     if (!(c->shdr.flags & SHF_ALLOC)) c->compute_size(ctx);
+  compress_debug_sections(ctx);
   assign_addresses(ctx);
   build_segments(ctx);
   if (failed()) return stop();

@@ -1,7 +1,7 @@
 #include "liblink/input-files.h"
 
-#include <zlib.h>
-#include <zstd.h>
+#include "libformat/compression.h"
+
 
 #include <cstring>
 
@@ -93,17 +93,12 @@ Expected<std::vector<uint8_t>> decompress_section(const std::string& where,
     return make_error(where, "compressed section claims " + hex(size) + " bytes");
   std::vector<uint8_t> out(size);
   auto in = data.subspan(hdr);
-  if (type == ELFCOMPRESS_ZLIB) {
-    uLongf len = size;
-    if (uncompress(out.data(), &len, in.data(), in.size()) != Z_OK || len != size)
-      return make_error(where, "zlib-compressed section does not decompress");
-  } else if (type == 2 /* ELFCOMPRESS_ZSTD */) {
-    size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), in.size());
-    if (ZSTD_isError(n) || n != size)
-      return make_error(where, "zstd-compressed section does not decompress");
-  } else {
+  if (type != ELFCOMPRESS_ZLIB && type != ELFCOMPRESS_ZSTD)
     return make_error(where, "unknown compression type " + std::to_string(type));
-  }
+  Compression kind = type == ELFCOMPRESS_ZLIB ? Compression::zlib : Compression::zstd;
+  if (!decompress(kind, in, out))
+    return make_error(where, std::string(kind == Compression::zlib ? "zlib" : "zstd") +
+                                 "-compressed section does not decompress");
   return out;
 }
 

@@ -1,13 +1,14 @@
 // Output layout: the order of chunks, their addresses and file offsets, the
 // program headers and the section header indices.
 //
-// The order follows ld.bfd's default for x86-64 with -z separate-code: a
-// read-only segment with the headers and the dynamic-linking tables, the
-// code segment, a read-only data segment, then a RELRO segment (TLS
-// templates, constructor arrays, .data.rel.ro, .dynamic, .got) and the
-// read-write segment (.got.plt, .data, .bss). Every PT_LOAD starts on a page
-// boundary in both the file and memory, so that no page maps bytes of two
-// segments with different permissions.
+// The order follows ld.bfd's default for x86-64: a read-only segment with the
+// headers and the dynamic-linking tables, the code segment, a read-only data
+// segment, then a RELRO segment (TLS templates, constructor arrays,
+// .data.rel.ro, .dynamic, .got) and the read-write segment (.got.plt, .data,
+// .bss). --no-rosegment folds the read-only segments into the code segment,
+// as in lld. Every PT_LOAD starts on a new page in memory, so that no page
+// maps bytes of two segments with different permissions; in the file, the
+// -z separate-* options decide which segments also get pages of their own.
 #include "liblink/layout.h"
 
 #include <algorithm>
@@ -115,8 +116,8 @@ void order_chunks(Context<E>& ctx) {
   ctx.chunk_groups.clear();
   for (auto& r : ranked) {
     Group g = r.group;
-    if (!ctx.opts.separate_code && (g == kReadOnlyHead || g == kText || g == kReadOnly)) g = kText;
-    if (g == kHeaders) g = ctx.opts.separate_code ? kReadOnlyHead : kText;
+    if (g == kHeaders) g = kReadOnlyHead;
+    if (!ctx.opts.rosegment && (g == kReadOnlyHead || g == kReadOnly)) g = kText;
     if (!ctx.opts.relro && g == kRelro) g = kData;
     ctx.chunks.push_back(r.chunk);
     ctx.chunk_groups.push_back(g);
@@ -234,10 +235,16 @@ void assign_addresses(Context<E>& ctx) {
   ctx.tls_begin = ctx.tls_end = 0;
   ctx.tls_align = 1;
   bool tls_seen = false;
+  // PT_TLS starts at its strictest alignment (glibc places the block by
+  // p_vaddr modulo p_align), which the first TLS section may not have.
+  uint64_t tls_align = 1;
+  for (Chunk<E>* c : ctx.chunks)
+    if ((c->shdr.flags & SHF_TLS) && (c->shdr.flags & SHF_ALLOC)) tls_align = std::max<uint64_t>(tls_align, c->shdr.addralign);
   for (size_t i = 0; i < ctx.chunks.size(); ++i) {
     Chunk<E>* c = ctx.chunks[i];
     int g = ctx.chunk_groups[i];
     uint64_t align = std::max<uint64_t>(c->shdr.addralign, 1);
+    if ((c->shdr.flags & SHF_TLS) && (c->shdr.flags & SHF_ALLOC) && !tls_seen) align = std::max(align, tls_align);
     if (g == kNonAlloc) {
       off = align_up(off, align);
       c->shdr.offset = off;
@@ -246,9 +253,17 @@ void assign_addresses(Context<E>& ctx) {
       continue;
     }
     if (g != group) {
+      // A new segment starts on a new page in memory. In the file it starts
+      // on a new page too when one side of the boundary must not share its
+      // pages (-z separate-*); otherwise the two share a file page and the
+      // address keeps the offset's place in the page.
       if (group != -1) {
+        using Separate = LinkOptions::Separate;
+        Separate sep = ctx.opts.separate;
+        bool pad = sep == Separate::loadable || (sep == Separate::code && (g == kText || group == kText));
         addr = align_up(addr, ctx.page_size);
-        off = align_up(off, ctx.page_size);
+        if (pad) off = align_up(off, ctx.page_size);
+        else addr += off % ctx.page_size;
       }
       group = g;
     }

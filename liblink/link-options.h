@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "libformat/compression.h"
+
 namespace linkbox::link {
 
 // One input in command-line order, with the modifiers in force where it stood.
@@ -66,7 +68,12 @@ struct LinkOptions {
   bool relro = true;
   bool now = false;
   bool execstack = false;
-  bool separate_code = true;
+  // -z separate-code (the default, as Debian's ld.bfd): the code segment has
+  // pages of its own in the file; -z separate-loadable-segments: every
+  // segment does; -z noseparate-code: segments share file pages (each still
+  // starts on a new page in memory).
+  enum class Separate { none, code, loadable } separate = Separate::code;
+  bool rosegment = true;  // read-only data in its own PT_LOAD; --no-rosegment puts it with the code
   bool text_relocations_are_errors = true;   // -z text (the default for PIE)
   StripMode strip = StripMode::none;
   std::optional<std::string> map_file;  // -Map; "-" means standard output (-M)
@@ -84,6 +91,8 @@ struct LinkOptions {
   bool warn_symbol_ordering = true;
   int optimize = 1;                        // -O: 2 and up also merge string suffixes
   bool fatal_warnings = false;
+  bool noinhibit_exec = false;
+  std::optional<Compression> compress_debug_sections;  // --compress-debug-sections=zlib|zstd             // --noinhibit-exec: write the output despite lld's demotable errors
   bool warn_backrefs = false;              // --warn-backrefs: what GNU ld's one-pass archive rule would miss
   std::vector<std::string> warn_backrefs_exclude;  // globs on the extracted file's name
   // The GCC/LLVM LTO plugin options, kept so an LTO input can be refused

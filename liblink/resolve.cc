@@ -684,7 +684,7 @@ void check_shared_library_undefined(Context<E>& ctx) {
       auto it = ctx.symbol_map.find(u);
       if (it != ctx.symbol_map.end() && it->second->is_defined()) continue;
       if (library_defs.count(u)) continue;
-      ctx.error("", "undefined reference due to --no-allow-shlib-undefined: " + std::string(u) +
+      ctx.error_or_warn("", "undefined reference due to --no-allow-shlib-undefined: " + std::string(u) +
                         "\n>>> referenced by " + dso->name);
     }
   }

@@ -5,6 +5,8 @@
 // written here; apply_relocs later makes exactly the choices made here.
 #include "liblink/scan-relocs.h"
 
+#include "libformat/demangle.h"
+
 #include <map>
 
 #include "liblink/arch.h"
@@ -35,7 +37,7 @@ struct Scanner {
   // through the GOT.
   void direct_reference_to_import(const InputSection<E>& isec, const Rela& rel, Symbol<E>* sym) {
     if (ctx.shared) {
-      ctx.error(isec.location(rel.offset), "relocation " + rel_type_name<E>(rel.type) + " against symbol '" +
+      ctx.error_or_warn(isec.location(rel.offset), "relocation " + rel_type_name<E>(rel.type) + " against symbol '" +
                                                std::string(sym->name) +
                                                "' cannot be used when making a shared object; recompile with -fPIC");
       return;
@@ -52,8 +54,8 @@ struct Scanner {
       ctx.has_textrel = true;
       return true;
     }
-    std::string what = sym->name.empty() ? std::string("local symbol") : "'" + std::string(sym->name) + "'";
-    ctx.error(isec.location(rel.offset), "relocation " + rel_type_name<E>(rel.type) + " against " + what +
+    std::string what = sym->name.empty() || sym->type == STT_SECTION ? std::string("local symbol") : "'" + std::string(sym->name) + "'";
+    ctx.error_or_warn(isec.location(rel.offset), "relocation " + rel_type_name<E>(rel.type) + " against " + what +
                                              " in read-only section " + std::string(isec.name) +
                                              " would need a text relocation; recompile with " + pic_flag() +
                                              " (or link with -z notext)");
@@ -118,9 +120,9 @@ struct Scanner {
             }
           } else {
             if (ctx.pie && !sym->is_absolute() && !(sym->is_undefined() && !preempt))
-              ctx.error(isec.location(rel.offset),
+              ctx.error_or_warn(isec.location(rel.offset),
                         "relocation " + rel_type_name<E>(rel.type) + " against " +
-                            (sym->name.empty() ? std::string("local symbol") : "symbol '" + std::string(sym->name) + "'") +
+                            (sym->name.empty() || sym->type == STT_SECTION ? std::string("local symbol") : "symbol '" + std::string(sym->name) + "'") +
                             " cannot be used when making a " + output_kind() + "; recompile with " + pic_flag());
             else if (preempt) direct_reference_to_import(isec, rel, sym);
             else if (ifunc) need(sym, NEEDS_PLT | NEEDS_CPLT);
@@ -205,10 +207,10 @@ void scan_relocations(Context<E>& ctx, std::vector<Symbol<E>*>& needy) {
       if (isec && (isec->alive || isec->is_eh_frame) && (isec->shdr.flags & SHF_ALLOC)) s.scan(*isec);
   }
   for (std::string_view name : s.undefined_order) {
-    std::string msg = "undefined symbol: " + std::string(name);
+    std::string msg = "undefined symbol: " + (ctx.opts.demangle ? demangle(name) : std::string(name));
     for (const std::string& where : s.undefined[name])
       msg += where.empty() ? "\n>>> referenced by more places" : "\n>>> referenced by " + where;
-    ctx.error("", msg);
+    ctx.error_or_warn("", msg);
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cstring>
+
 #include "libelf/elf-file.h"
 #include "libformat/output-file.h"
 #include "liblink/synthetic.h"
@@ -24,7 +26,8 @@ void write_output(Context<E>& ctx) {
   // dynamic relocation, so those two come last.
   for (Chunk<E>* c : ctx.chunks) {
     if (c == s.reladyn || c == s.ehframehdr || c->shdr.type == SHT_NOBITS) continue;
-    c->write(ctx, buf + c->shdr.offset);
+    if (!c->compressed.empty()) std::memcpy(buf + c->shdr.offset, c->compressed.data(), c->compressed.size());
+    else c->write(ctx, buf + c->shdr.offset);
   }
   for (CopyRelSection<E>* cr : {s.copyrel, s.copyrel_relro})
     for (Symbol<E>* sym : cr->symbols)

@@ -88,9 +88,8 @@ bool not_yet(std::string_view name) {
       "retain-symbols-file", "r", "relocatable",
       "icf", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
       "q", "wrap", "defsym-after", "T", "script", "Ttext",
-      "Tdata", "Tbss", "section-start", "compress-debug-sections",
-       "rosegment", "no-rosegment",
-      "noinhibit-exec"};
+      "Tdata", "Tbss", "section-start",
+      };
   for (const char* n : names)
     if (name == n) return true;
   return false;
@@ -212,8 +211,9 @@ class LdParser {
     else if (k == "lazy") o_.now = false;
     else if (k == "execstack") o_.execstack = true;
     else if (k == "noexecstack") o_.execstack = false;
-    else if (k == "separate-code") o_.separate_code = true;
-    else if (k == "noseparate-code") o_.separate_code = false;
+    else if (k == "separate-code") o_.separate = LinkOptions::Separate::code;
+    else if (k == "noseparate-code") o_.separate = LinkOptions::Separate::none;
+    else if (k == "separate-loadable-segments") o_.separate = LinkOptions::Separate::loadable;
     else if (k == "text") o_.text_relocations_are_errors = true;
     else if (k == "notext") o_.text_relocations_are_errors = false;
     else if (k == "defs") o_.no_undefined = true;
@@ -331,6 +331,16 @@ class LdParser {
       add_input(InputSpec::Kind::lib_end, "");
     } else if (n == "warn-backrefs") o_.warn_backrefs = true;
     else if (n == "cref") o_.cref = true;
+    else if (n == "rosegment") o_.rosegment = true;
+    else if (n == "no-rosegment") o_.rosegment = false;
+    else if (n == "noinhibit-exec") o_.noinhibit_exec = true;
+    else if (n == "compress-debug-sections") {
+      std::string v = value(j, opt);
+      if (v == "zlib") o_.compress_debug_sections = Compression::zlib;
+      else if (v == "zstd") o_.compress_debug_sections = Compression::zstd;
+      else if (v == "none") o_.compress_debug_sections.reset();
+      else throw UsageError{"unknown --compress-debug-sections: " + v + " (none, zlib or zstd)"};
+    }
     else if (n == "demangle") o_.demangle = true;
     else if (n == "no-demangle") o_.demangle = false;
     else if (n == "no-warn-backrefs") o_.warn_backrefs = false;
