@@ -1,5 +1,7 @@
 #include "libelf/ld-so-root.h"
 
+#include "libformat/rooted-path.h"
+
 #include <glob.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -15,44 +17,9 @@
 namespace linkbox::elf {
 namespace {
 
-// The length of the symbolic link chain a path may follow inside a root, as
-// the kernel allows (MAXSYMLINKS).
-constexpr int kMaxSymlinks = 40;
-
-std::vector<std::string> path_components(std::string_view p) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < p.size()) {
-    size_t j = p.find('/', i);
-    if (j == std::string_view::npos) j = p.size();
-    if (j > i) out.emplace_back(p.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
-std::string join_components(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& c : parts) out += "/" + c;
-  return out.empty() ? "/" : out;
-}
-
 }  // namespace
 
 bool is_absolute(std::string_view p) { return !p.empty() && p[0] == '/'; }
-
-std::string lexically_normal(const std::string& absolute) {
-  std::vector<std::string> out;
-  for (auto& c : path_components(absolute)) {
-    if (c == ".") continue;
-    if (c == "..") {
-      if (!out.empty()) out.pop_back();
-      continue;
-    }
-    out.push_back(c);
-  }
-  return join_components(out);
-}
 
 LoaderFiles::LoaderFiles(std::string root) : root_(std::move(root)) {}
 
@@ -60,38 +27,7 @@ std::string LoaderFiles::host_path(const std::string& path) {
   if (root_.empty() || !is_absolute(path)) return path;
   auto it = rooted_.find(path);
   if (it != rooted_.end()) return it->second;
-  std::deque<std::string> todo;
-  for (auto& c : path_components(path)) todo.push_back(c);
-  std::vector<std::string> done;
-  int links = 0;
-  while (!todo.empty()) {
-    std::string c = std::move(todo.front());
-    todo.pop_front();
-    if (c == ".") continue;
-    if (c == "..") {
-      if (!done.empty()) done.pop_back();
-      continue;
-    }
-    std::string here = root_ + join_components(done);
-    if (here.back() != '/') here += '/';
-    here += c;
-    struct stat st;
-    if (lstat(here.c_str(), &st) != 0 || !S_ISLNK(st.st_mode) || ++links > kMaxSymlinks) {
-      done.push_back(c);
-      continue;
-    }
-    std::vector<char> target(static_cast<size_t>(st.st_size > 0 ? st.st_size : PATH_MAX) + 1);
-    ssize_t n = readlink(here.c_str(), target.data(), target.size());
-    if (n <= 0) {
-      done.push_back(c);
-      continue;
-    }
-    std::string_view to(target.data(), static_cast<size_t>(n));
-    if (is_absolute(to)) done.clear();
-    auto parts = path_components(to);
-    for (auto p = parts.rbegin(); p != parts.rend(); ++p) todo.push_front(*p);
-  }
-  std::string host = root_ + join_components(done);
+  std::string host = resolve_in_root(root_, path);
   if (path.size() > 1 && path.back() == '/') host += '/';
   return rooted_.emplace(path, host).first->second;
 }

@@ -15,12 +15,12 @@
 #include "libelf/ld-so-cache.h"
 #include "libelf/ld-so-machine.h"
 #include "libelf/ld-so-object.h"
+#include "libformat/rooted-path.h"
 
 namespace linkbox::elf {
 
 bool is_absolute(std::string_view path);
-// "/a/./b/../c" -> "/a/c", without looking at the file system.
-std::string lexically_normal(const std::string& absolute);
+using linkbox::lexically_normal;
 
 class LoaderFiles {
  public:

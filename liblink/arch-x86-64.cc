@@ -211,6 +211,10 @@ void apply_relocs<X86_64>(Context<X86_64>& ctx, const InputSection<X86_64>& isec
       S = symbol_address(ctx, *sym);
     }
 
+    // As lld: the debug information of a function --icf folded away
+    // describes code that is not there (.debug_line keeps the twin's
+    // address, so that a breakpoint on either name works).
+    if (sym && sym->folded && isec.name != ".debug_line") target_dead = true;
     if (!alloc) {
       // Debug and other non-loaded sections: absolute values only. A
       // reference into discarded code gets a tombstone, not a stale address.
@@ -238,6 +242,8 @@ void apply_relocs<X86_64>(Context<X86_64>& ctx, const InputSection<X86_64>& isec
             }
           } else if (ctx.pie && sym && !sym->is_absolute() && !sym->is_undefined()) {
             ctx.dyn_relocs.push_back({P, E::R_RELATIVE, 0, static_cast<int64_t>(S + A)});
+            if (ctx.opts.report_relative_relocs)
+              report_relative_reloc(ctx, ctx.dyn_relocs.back(), sym->name, isec.name, isec.file->name);
           }
         }
         break;

@@ -85,6 +85,7 @@ struct Symbol {
   bool exported = false;         // goes into .dynsym as a definition
   bool linker_defined = false;
   bool copy_readonly = false;    // a copy-relocated symbol from a read-only segment (.data.rel.ro)
+  bool folded = false;           // --icf moved it to an identical section: its FDE and debug info go
   uint16_t needs = 0;
   // The version the definition carries: for shared symbols, the index in the
   // DSO's version definitions; 0 means none.
@@ -174,6 +175,9 @@ struct ObjectFile : InputFile<E> {
   bool has_stack_note = false;
   std::optional<uint32_t> x86_features;  // GNU_PROPERTY_X86_FEATURE_1_AND
   bool whole_archive = false;
+  // .llvm_addrsig: ULEB128 indices of the symbols whose address is taken
+  // (--icf=safe). Absent: every symbol may be.
+  std::optional<std::span<const uint8_t>> addrsig;
 
   // The fragment and offset within it for `offset` in merge section `shndx`.
   std::pair<SectionFragment*, uint64_t> fragment_at(uint32_t shndx, uint64_t offset) const;
@@ -342,6 +346,12 @@ struct Context {
     return p;
   }
 };
+
+// -z report-relative-reloc: one line on standard error per relative
+// relocation, in ld.bfd's words.
+template <typename E>
+void report_relative_reloc(const Context<E>& ctx, const DynReloc& r, std::string_view symbol,
+                           std::string_view section, const std::string& file);
 
 // The address a symbol resolves to in the output.
 template <typename E> uint64_t symbol_address(const Context<E>& ctx, const Symbol<E>& sym);

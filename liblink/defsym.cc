@@ -99,7 +99,8 @@ void define_defsyms(Context<E>& ctx) {
     sym->chunk = nullptr;
     sym->value = static_cast<uint64_t>(parsed->addend);
     sym->size = 0;
-    sym->type = target ? target->type : STT_NOTYPE;
+    // A plain alias keeps its target's type; a sum has none (as in ld.lld).
+    sym->type = target && parsed->addend == 0 ? target->type : STT_NOTYPE;
     sym->weak = false;
     sym->visibility = STV_DEFAULT;
     sym->copy_readonly = false;

@@ -2,11 +2,15 @@
 // link happens; each step lives in the file named after it.
 #include "liblink/driver.h"
 
+#include <cinttypes>
+#include <cstdio>
+
 #include "libformat/diagnostics.h"
 #include "liblink/compress-debug-sections.h"
 #include "liblink/context.h"
 #include "liblink/defsym.h"
 #include "liblink/gc-sections.h"
+#include "liblink/icf.h"
 #include "liblink/layout.h"
 #include "liblink/linker-symbols.h"
 #include "liblink/map-file.h"
@@ -38,6 +42,15 @@ template <typename E>
 void Context<E>::error_or_warn(const std::string& where, const std::string& what) {
   if (opts.noinhibit_exec) return warn(where, what);
   error(where, what);
+}
+
+template <typename E>
+void report_relative_reloc(const Context<E>& ctx, const DynReloc& r, std::string_view symbol,
+                           std::string_view section, const std::string& file) {
+  std::fprintf(stderr, "%s: %s (offset: 0x%" PRIx64 ", info: 0x%x, addend: 0x%" PRIx64 ") against '%.*s' for section '%.*s' in %s\n",
+               ctx.opts.output.c_str(), r.type == E::R_RELATIVE ? "R_X86_64_RELATIVE" : "R_X86_64_IRELATIVE",
+               r.offset, r.type, static_cast<uint64_t>(r.addend), static_cast<int>(symbol.size()), symbol.data(),
+               static_cast<int>(section.size()), section.data(), file.c_str());
 }
 
 template <typename E>
@@ -111,6 +124,14 @@ Status link_elf(Context<E>& ctx) {
   allocate_commons(ctx);
   create_output_sections(ctx);
   resolve_fragments(ctx);
+  // Identical code folding runs where lld runs it: once the output sections
+  // are known (sections bound for different ones must not fold) and the
+  // merged strings are deduplicated (two functions that print the same
+  // literal from two objects are identical), but before --defsym aliases
+  // copy their targets' places, before the synthetic sections and the
+  // .eh_frame records (which drop the folded functions' FDEs) are built, and
+  // before the relocation scan, so that a folded section costs nothing.
+  if (ctx.opts.icf != IcfMode::none) fold_identical_code(ctx);
   resolve_defsym_aliases(ctx);
   create_synthetic_sections(ctx);
   define_linker_symbols(ctx);
@@ -135,6 +156,13 @@ Status link_elf(Context<E>& ctx) {
   build_segments(ctx);  // counts the program headers; addresses come next
   assign_addresses(ctx);
   build_segments(ctx);
+  // .relr.dyn's size depends on the addresses it packs: lay out again until
+  // it stops growing (it never shrinks, so this ends).
+  if (ctx.syn->relrdyn)
+    for (int round = 0; round < 16 && ctx.syn->relrdyn->update(ctx); ++round) {
+      assign_addresses(ctx);
+      build_segments(ctx);
+    }
   finalize_linker_symbols(ctx);
   if (ctx.syn->symtab) ctx.syn->symtab->finalize(ctx);
   for (Chunk<E>* c : ctx.chunks)
@@ -187,5 +215,7 @@ Status run_link(const LinkOptions& options) {
 }
 
 template struct Context<X86_64>;
+template void report_relative_reloc(const Context<X86_64>&, const DynReloc&, std::string_view, std::string_view,
+                                    const std::string&);
 
 }  // namespace linkbox::link

@@ -176,7 +176,7 @@ class Marker {
         if (!isec || !isec->alive || isec->is_eh_frame || marked_.count(isec.get())) continue;
         isec->alive = false;
         if (ctx_.opts.print_gc_sections)
-          std::fprintf(stderr, "removing unused section %s:(%.*s)\n", file->name.c_str(),
+          std::fprintf(stdout, "removing unused section %s:(%.*s)\n", file->name.c_str(),
                        static_cast<int>(isec->name.size()), isec->name.data());
       }
     }

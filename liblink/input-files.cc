@@ -55,15 +55,17 @@ void read_gnu_property(ObjectFile<E>& obj, std::span<const uint8_t> d) {
 
 // What happens to an input section: most are linked; some only tell the
 // linker something; some are dropped.
-enum class SectionUse { link, skip, stack_note, property_note, lto };
+enum class SectionUse { link, skip, stack_note, property_note, lto, addrsig };
 
 template <typename E>
 SectionUse classify_section(const Context<E>& ctx, const elf::Section& s) {
   const elf::Shdr& h = s.hdr;
   switch (h.type) {
     case SHT_NULL: case SHT_SYMTAB: case SHT_REL: case SHT_RELA: case SHT_GROUP:
-    case SHT_SYMTAB_SHNDX: case kShtLlvmAddrsig:
+    case SHT_SYMTAB_SHNDX:
       return SectionUse::skip;
+    case kShtLlvmAddrsig:
+      return SectionUse::addrsig;
     case SHT_STRTAB:
       if (!(h.flags & SHF_ALLOC)) return SectionUse::skip;
       break;
@@ -192,6 +194,15 @@ Expected<std::unique_ptr<ObjectFile<E>>> parse_object(Context<E>& ctx, std::stri
     }
     if (use == SectionUse::property_note) {
       read_gnu_property(*obj, *data);
+      continue;
+    }
+    if (use == SectionUse::addrsig) {
+      // objcopy and ld -r keep the section but renumber the symbols it
+      // names, and clear sh_link to say so (lld's rule): trust it only linked.
+      if (s.hdr.link != 0) obj->addrsig = *data;
+      else if (ctx.opts.icf == IcfMode::safe)
+        ctx.warn(name, "--icf=safe conservatively ignores SHT_LLVM_ADDRSIG [index " +
+                           std::to_string(s.index) + "] with sh_link=0 (likely created using objcopy or ld -r)");
       continue;
     }
     auto isec = std::make_unique<InputSection<E>>();

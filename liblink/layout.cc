@@ -55,6 +55,7 @@ std::pair<Group, int> classify(const Context<E>& ctx, const Chunk<E>* c) {
     const Chunk<E>* head[] = {s.hash, s.gnuhash, s.dynsym, s.dynstr, s.versym, s.verdef, s.verneed, s.reladyn, s.relaplt};
     for (int i = 0; i < 8; ++i)
       if (c == head[i]) return {kReadOnlyHead, 2 + i};
+    if (c == s.relrdyn) return {kReadOnlyHead, 10};
     if (c == s.ehframehdr) return {kReadOnly, 5};
     if (c == s.ehframe) return {kReadOnly, 6};
     if (n == ".gcc_except_table") return {kReadOnly, 7};

@@ -27,6 +27,7 @@ enum class OutputKind { executable, pie, shared, relocatable };
 enum class HashStyle { sysv, gnu, both };
 enum class StripMode { none, debug, all };
 enum class Symbolic { none, all, functions, non_weak_functions };
+enum class IcfMode { none, safe, all };  // --icf: identical code folding (icf.h)
 
 struct LinkOptions {
   std::string output = "a.out";
@@ -64,6 +65,9 @@ struct LinkOptions {
   bool export_dynamic = false;
   bool gc_sections = false;
   bool print_gc_sections = false;
+  IcfMode icf = IcfMode::none;
+  bool print_icf_sections = false;
+  std::vector<std::string> keep_unique;  // --keep-unique: symbols whose sections --icf leaves alone
   bool eh_frame_hdr = false;
   bool relro = true;
   bool now = false;
@@ -92,6 +96,10 @@ struct LinkOptions {
   int optimize = 1;                        // -O: 2 and up also merge string suffixes
   bool fatal_warnings = false;
   bool noinhibit_exec = false;
+  bool report_relative_relocs = false;
+  bool rel_format = false;                 // -z rel: Elf64_Rel dynamic relocations, addends in place     // -z report-relative-reloc (ld.bfd's)
+  bool pack_relative_relocs = false;       // --pack-dyn-relocs=relr, -z pack-relative-relocs: .relr.dyn
+  bool relr_glibc_version = false;         // -z pack-relative-relocs: also need GLIBC_ABI_DT_RELR from libc.so.6
   std::optional<Compression> compress_debug_sections;  // --compress-debug-sections=zlib|zstd             // --noinhibit-exec: write the output despite lld's demotable errors
   bool warn_backrefs = false;              // --warn-backrefs: what GNU ld's one-pass archive rule would miss
   std::vector<std::string> warn_backrefs_exclude;  // globs on the extracted file's name

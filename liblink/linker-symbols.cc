@@ -83,7 +83,10 @@ void finalize_linker_symbols(Context<E>& ctx) {
     sym->chunk = c;
     sym->value = c && end ? c->shdr.size : 0;
   };
-  for (auto& [sym, name] : ctx.linker_symbols) {
+  for (auto& entry : ctx.linker_symbols) {
+    // (Not a structured binding: clang 14 cannot capture one in a lambda.)
+    Symbol<E>* sym = entry.first;
+    const std::string& name = entry.second;
     auto bounds = [&](const char* section, bool end) {
       Chunk<E>* c = find_osec(section);
       if (c) at(sym, c, end);

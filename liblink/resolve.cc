@@ -42,7 +42,9 @@ std::vector<std::string> tokenize_script(std::string_view text) {
       i = end == std::string_view::npos ? text.size() : end + 2;
       continue;
     }
-    if (c == '(' || c == ')' || c == '{' || c == '}' || c == '=') {
+    // "=/usr/lib/x.a": a file under --sysroot, one word.
+    bool sysroot_prefix = c == '=' && i + 1 < text.size() && text[i + 1] == '/';
+    if (!sysroot_prefix && (c == '(' || c == ')' || c == '{' || c == '}' || c == '=')) {
       out.emplace_back(1, c);
       ++i;
       continue;
@@ -54,7 +56,7 @@ std::vector<std::string> tokenize_script(std::string_view text) {
       i = end + 1;
       continue;
     }
-    size_t j = i;
+    size_t j = sysroot_prefix ? i + 1 : i;
     while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j])) &&
            std::string_view("(),;{}=\"").find(text[j]) == std::string_view::npos)
       ++j;
@@ -249,7 +251,12 @@ struct Loader {
       d.soname = from_l ? path.substr(path.rfind('/') + 1) : path;
     }
     for (const auto& other : ctx.dsos)
-      if (other->soname == d.soname) return {};  // the same library twice: one is enough
+      if (other->soname == d.soname) {
+        // The same library twice: one is enough. It is needed if any mention
+        // of it is outside --as-needed (ld.lld's rule).
+        other->as_needed = other->as_needed && in.as_needed;
+        return {};
+      }
     d.as_needed = in.as_needed;
     d.priority = ctx.next_priority++;
     if (ctx.opts.trace) std::printf("%s\n", path.c_str());
@@ -486,7 +493,9 @@ struct Loader {
         }
         spec.kind = InputSpec::Kind::file;
         std::string file = w;
-        if (!w.empty() && w[0] == '/' && ctx.opts.sysroot && path.rfind(*ctx.opts.sysroot, 0) == 0)
+        if (w.size() > 1 && w[0] == '=' && w[1] == '/')
+          file = ctx.opts.sysroot.value_or("") + w.substr(1);
+        else if (!w.empty() && w[0] == '/' && ctx.opts.sysroot && path.rfind(*ctx.opts.sysroot, 0) == 0)
           file = *ctx.opts.sysroot + w;
         else if (!w.empty() && w[0] != '/' && !file_exists(w)) {
           // ld looks in the script's directory's search path, then -L.

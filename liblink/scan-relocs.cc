@@ -89,9 +89,11 @@ struct Scanner {
       Symbol<E>* sym = file.symbols[rel.sym];
       const elf::Sym& esym = file.esyms[rel.sym];
       // A shared object may leave symbols for ld.so to find, unless
-      // --no-undefined / -z defs.
-      if (!sym->is_local && sym->is_undefined() && (!ctx.shared || ctx.opts.no_undefined) &&
-          !ctx.opts.ignore_undefined_in_objects) {
+      // --no-undefined / -z defs; but not hidden, internal or protected ones,
+      // which nothing outside the output can define (as in ld.lld).
+      bool must_define = sym->visibility != STV_DEFAULT;
+      if (!sym->is_local && sym->is_undefined() &&
+          (must_define || ((!ctx.shared || ctx.opts.no_undefined) && !ctx.opts.ignore_undefined_in_objects))) {
         if (ELF64_ST_BIND(esym.info) != STB_WEAK && !sym->linker_defined) report_undefined(isec, rel, sym);
       }
       bool preempt = is_preemptible(ctx, *sym);
@@ -114,8 +116,12 @@ struct Scanner {
               if (ifunc) need(sym, NEEDS_PLT | NEEDS_CPLT);
               if (ctx.pie && !sym->is_absolute() && !sym->is_undefined() &&
                   (writable || text_relocation_allowed(isec, rel, sym))) {
-                ++ctx.syn->reladyn->count;
-                ++ctx.syn->reladyn->relative_count;
+                if (ctx.syn->relrdyn && relr_eligible(ctx, isec, rel.offset)) {
+                  ctx.syn->relrdyn->sites.push_back({&isec, rel.offset});
+                } else {
+                  ++ctx.syn->reladyn->count;
+                  ++ctx.syn->reladyn->relative_count;
+                }
               }
             }
           } else {
@@ -207,7 +213,10 @@ void scan_relocations(Context<E>& ctx, std::vector<Symbol<E>*>& needy) {
       if (isec && (isec->alive || isec->is_eh_frame) && (isec->shdr.flags & SHF_ALLOC)) s.scan(*isec);
   }
   for (std::string_view name : s.undefined_order) {
-    std::string msg = "undefined symbol: " + (ctx.opts.demangle ? demangle(name) : std::string(name));
+    Symbol<E>* sym = ctx.symbol_map.count(name) ? ctx.symbol_map.at(name) : nullptr;
+    const char* kind = !sym || sym->visibility == STV_DEFAULT ? "" : sym->visibility == STV_HIDDEN ? "hidden "
+                       : sym->visibility == STV_PROTECTED ? "protected " : "internal ";
+    std::string msg = std::string("undefined ") + kind + "symbol: " + (ctx.opts.demangle ? demangle(name) : std::string(name));
     for (const std::string& where : s.undefined[name])
       msg += where.empty() ? "\n>>> referenced by more places" : "\n>>> referenced by " + where;
     ctx.error_or_warn("", msg);

@@ -24,10 +24,20 @@ void init(Chunk<E>& c, const char* name, uint32_t type, uint64_t flags, uint64_t
   c.shdr.entsize = entsize;
 }
 
-void write_rela(uint8_t* p, const DynReloc& r) {
+// An Elf64_Rela, or with -z rel an Elf64_Rel: its addend is already in the
+// relocated place (the linker always writes it there).
+void write_dyn_reloc(uint8_t* p, const DynReloc& r, bool rela) {
   store_le<uint64_t>(p, r.offset);
   store_le<uint64_t>(p + 8, (uint64_t(r.dynsym) << 32) | r.type);
-  store_le<uint64_t>(p + 16, static_cast<uint64_t>(r.addend));
+  if (rela) store_le<uint64_t>(p + 16, static_cast<uint64_t>(r.addend));
+}
+
+// -z rel: .rel.dyn and .rel.plt instead of .rela.*.
+template <typename E>
+void use_rel_format(Chunk<E>& c, const char* name) {
+  c.name = name;
+  c.shdr.type = SHT_REL;
+  c.shdr.entsize = 16;
 }
 
 // The output section index a defined symbol lives in.
@@ -229,6 +239,10 @@ template <typename E> uint64_t GotSection<E>::count_dyn_relocs(Context<E>& ctx) 
     GotPlan<E> p = plan_got_entry(ctx, e, false);
     for (int k = 0; k < p.count; ++k) {
       if (!p.slots[k].dynamic) continue;
+      if (p.slots[k].type == E::R_RELATIVE && ctx.syn->relrdyn) {
+        ctx.syn->relrdyn->sites.push_back({nullptr, (uint64_t(slot_of_entry[&e - entries.data()]) + k) * E::word_size});
+        continue;
+      }
       ++n;
       if (p.slots[k].type == E::R_RELATIVE) ++ctx.syn->reladyn->relative_count;
     }
@@ -250,6 +264,9 @@ template <typename E> void GotSection<E>::write(Context<E>& ctx, uint8_t* out) {
       }
       uint32_t dynsym = slot.with_symbol ? static_cast<uint32_t>(e.sym->dynsym_idx) : 0;
       ctx.dyn_relocs.push_back({addr, slot.type, dynsym, static_cast<int64_t>(slot.value)});
+      if (ctx.opts.report_relative_relocs && slot.type == E::R_RELATIVE)
+        report_relative_reloc(ctx, ctx.dyn_relocs.back(), e.sym->name, ".got",
+                              e.sym->file ? e.sym->file->name : "<internal>");
       // The addend goes into the slot too, as ld.bfd does and ld.lld does
       // with --apply-dynamic-relocs: tools reading the file see the value,
       // and ld.so overwrites it anyway.
@@ -303,7 +320,8 @@ template <typename E> void RelaDynSection<E>::write(Context<E>& ctx, uint8_t* ou
     if (rank(a) != rank(b)) return rank(a) < rank(b);
     return rank(a) == 0 && a.offset < b.offset;
   });
-  for (size_t i = 0; i < rs.size(); ++i) write_rela(out + i * 24, rs[i]);
+  bool rela = this->shdr.type == SHT_RELA;
+  for (size_t i = 0; i < rs.size(); ++i) write_dyn_reloc(out + i * this->shdr.entsize, rs[i], rela);
 }
 
 template <typename E> RelaPltSection<E>::RelaPltSection() {
@@ -311,7 +329,7 @@ template <typename E> RelaPltSection<E>::RelaPltSection() {
 }
 
 template <typename E> void RelaPltSection<E>::compute_size(Context<E>& ctx) {
-  this->shdr.size = ctx.syn->plt->symbols.size() * 24;
+  this->shdr.size = ctx.syn->plt->symbols.size() * this->shdr.entsize;
 }
 
 template <typename E> void RelaPltSection<E>::write(Context<E>& ctx, uint8_t* out) {
@@ -322,7 +340,7 @@ template <typename E> void RelaPltSection<E>::write(Context<E>& ctx, uint8_t* ou
     DynReloc r = is_preemptible(ctx, *sym)
                      ? DynReloc{slot, E::R_JUMP_SLOT, static_cast<uint32_t>(sym->dynsym_idx), 0}
                      : DynReloc{slot, E::R_IRELATIVE, 0, static_cast<int64_t>(symbol_raw_address(ctx, *sym))};
-    write_rela(out + i * 24, r);
+    write_dyn_reloc(out + i * this->shdr.entsize, r, this->shdr.type == SHT_RELA);
   }
 }
 
@@ -543,6 +561,21 @@ template <typename E> void VerneedSection<E>::finalize(Context<E>& ctx) {
     }
     versions[i] = it->second;
   }
+  // -z pack-relative-relocs: like ld.lld, need glibc's GLIBC_ABI_DT_RELR, so
+  // that a glibc too old to read DT_RELR refuses the file instead of running
+  // it unrelocated.
+  if (ctx.opts.relr_glibc_version && ctx.syn->relrdyn && !ctx.syn->relrdyn->sites.empty())
+    for (auto& dso : ctx.dsos) {
+      if (!dso->needed || dso->soname != "libc.so.6") continue;
+      auto v = std::find(dso->version_names.begin(), dso->version_names.end(), "GLIBC_ABI_DT_RELR");
+      if (v == dso->version_names.end()) continue;
+      auto key = std::make_pair(dso.get(), static_cast<uint16_t>(v - dso->version_names.begin()));
+      if (index.count(key)) continue;
+      index.emplace(key, next++);
+      auto d = std::find_if(per_dso.begin(), per_dso.end(), [&](auto& p) { return p.first == dso.get(); });
+      if (d == per_dso.end()) per_dso.push_back({dso.get(), {}}), d = per_dso.end() - 1;
+      d->second.push_back(key.second);
+    }
   contents.clear();
   count = static_cast<uint32_t>(per_dso.size());
   for (size_t k = 0; k < per_dso.size(); ++k) {
@@ -652,14 +685,24 @@ std::vector<std::pair<int64_t, uint64_t>> DynamicSection<E>::entries(Context<E>&
   if (!s.plt->symbols.empty()) {
     e.push_back({DT_PLTGOT, s.gotplt->shdr.addr});
     e.push_back({DT_PLTRELSZ, s.relaplt->shdr.size});
-    e.push_back({DT_PLTREL, DT_RELA});
+    e.push_back({DT_PLTREL, ctx.opts.rel_format ? DT_REL : DT_RELA});
     e.push_back({DT_JMPREL, s.relaplt->shdr.addr});
   }
-  if (s.reladyn->count) {
+  if (s.reladyn->count && ctx.opts.rel_format) {
+    e.push_back({DT_REL, s.reladyn->shdr.addr});
+    e.push_back({DT_RELSZ, s.reladyn->shdr.size});
+    e.push_back({DT_RELENT, 16});
+    if (s.reladyn->relative_count) e.push_back({DT_RELCOUNT, s.reladyn->relative_count});
+  } else if (s.reladyn->count) {
     e.push_back({DT_RELA, s.reladyn->shdr.addr});
     e.push_back({DT_RELASZ, s.reladyn->shdr.size});
     e.push_back({DT_RELAENT, 24});
     if (s.reladyn->relative_count) e.push_back({DT_RELACOUNT, s.reladyn->relative_count});
+  }
+  if (s.relrdyn && !s.relrdyn->sites.empty()) {
+    e.push_back({DT_RELR, s.relrdyn->shdr.addr});
+    e.push_back({DT_RELRSZ, s.relrdyn->shdr.size});
+    e.push_back({DT_RELRENT, 8});
   }
   uint64_t flags = (ctx.opts.now ? DF_BIND_NOW : 0) | (ctx.static_tls ? DF_STATIC_TLS : 0) |
                    (ctx.has_textrel ? DF_TEXTREL : 0) | ctx.opts.dt_flags;
@@ -886,12 +929,13 @@ template <typename E> void EhFrameSection<E>::build(Context<E>& ctx) {
             break;
           }
           rec.cie_record = it->second;
-          // An FDE lives only while the code it describes does.
+          // An FDE lives only while the code it describes does (a function
+          // --icf folded into its twin has the twin's FDE).
           bool live = false;
           if (rec.rel_begin < rec.rel_end && isec->rels[rec.rel_begin].offset == at + 8) {
             const Rela& rel = isec->rels[rec.rel_begin];
             Symbol<E>* sym = file->symbols[rel.sym];
-            live = sym && sym->isec && sym->isec->alive;
+            live = sym && sym->isec && sym->isec->alive && !sym->folded;
           }
           if (live) records.push_back(rec);
         }
@@ -1105,7 +1149,10 @@ void create_synthetic_sections(Context<E>& ctx) {
   s.gotplt = make(new GotPltSection<E>());
   s.plt = make(new PltSection<E>());
   s.reladyn = make(new RelaDynSection<E>());
+  if (ctx.opts.rel_format) use_rel_format(*s.reladyn, ".rel.dyn");
+  if (ctx.pie && ctx.opts.pack_relative_relocs) s.relrdyn = make(new RelrDynSection<E>());
   s.relaplt = make(new RelaPltSection<E>());
+  if (ctx.opts.rel_format) use_rel_format(*s.relaplt, ".rel.plt");
   if (ctx.dynamic) {
     s.dynstr = make(new DynstrSection<E>());
     s.dynsym = make(new DynsymSection<E>());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "liblink/context.h"
+#include "liblink/relr.h"
 
 namespace linkbox::link {
 
@@ -76,7 +77,7 @@ template <typename E> struct RelaDynSection : Chunk<E> {
   RelaDynSection();
   uint64_t count = 0;
   uint64_t relative_count = 0;
-  void compute_size(Context<E>&) override { this->shdr.size = count * 24; }
+  void compute_size(Context<E>&) override { this->shdr.size = count * this->shdr.entsize; }
   void write(Context<E>& ctx, uint8_t* out) override;
 };
 
@@ -233,6 +234,7 @@ template <typename E> struct Synthetics {
   GotPltSection<E>* gotplt = nullptr;
   PltSection<E>* plt = nullptr;
   RelaDynSection<E>* reladyn = nullptr;
+  RelrDynSection<E>* relrdyn = nullptr;    // --pack-dyn-relocs=relr
   RelaPltSection<E>* relaplt = nullptr;
   DynstrSection<E>* dynstr = nullptr;
   DynsymSection<E>* dynsym = nullptr;

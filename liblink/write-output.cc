@@ -33,6 +33,7 @@ void write_output(Context<E>& ctx) {
     for (Symbol<E>* sym : cr->symbols)
       ctx.dyn_relocs.push_back({symbol_address(ctx, *sym), E::R_COPY, static_cast<uint32_t>(sym->dynsym_idx), 0});
   if (s.ehframehdr && s.ehframehdr->shndx) s.ehframehdr->write(ctx, buf + s.ehframehdr->shdr.offset);
+  if (s.relrdyn) s.relrdyn->take_packed(ctx);
   if (s.reladyn->shndx) s.reladyn->write(ctx, buf + s.reladyn->shdr.offset);
   else if (!ctx.dyn_relocs.empty()) ctx.error("", "internal error: dynamic relocations without .rela.dyn");
 

@@ -196,6 +196,8 @@ class Slice {
   const std::optional<Dysymtab>& dysymtab() const { return dysymtab_; }
   // The first linkedit_data_command with `cmd`, if any.
   std::optional<LinkeditData> linkedit_data(uint32_t cmd) const;
+  // Every linkedit_data_command, in load-command order.
+  const std::vector<LinkeditData>& linkedit_data_commands() const { return linkedit_data_; }
 
   // `size` bytes at `offset` from the start of the slice, or an error that
   // names `what`.

@@ -1,27 +1,37 @@
-// linkbox addneeded FILE LIB...: add DT_NEEDED entries.
+// linkbox addneeded FILE LIB...: add DT_NEEDED entries (ELF) or dependent
+// dylibs (Mach-O, tools/macho-edit.cc).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 
 #include "libformat/diagnostics.h"
 #include "tools/common.h"
+#include "tools/macho-edit.h"
 #include "tools/tools.h"
 
 namespace linkbox::tools {
 
 int run_addneeded(int argc, char** argv) {
   CLI::App app{"Add DT_NEEDED entries to an ELF executable or shared library. A library already "
-               "needed is not added again. New entries go before the existing ones unless --last.",
+               "needed is not added again. New entries go before the existing ones unless --last. "
+               "On a Mach-O file (every slice of a universal one) add LC_LOAD_DYLIB commands, after the "
+               "existing dylibs so that their ordinals stay; --weak adds LC_LOAD_WEAK_DYLIB.",
                "linkbox addneeded"};
   std::string file, output, page_size;
   std::vector<std::string> libs;
-  bool last = false, debug = false;
+  bool last = false, debug = false, weak = false;
   app.add_option("FILE", file, "the file to edit")->required();
   app.add_option("LIB", libs, "library names to add, e.g. libfoo.so.1")->required();
-  app.add_flag("--last", last, "add the new entries after the existing DT_NEEDED entries");
+  app.add_flag("--last", last, "add the new entries after the existing DT_NEEDED entries (Mach-O: always)");
+  app.add_flag("--weak", weak, "Mach-O: add LC_LOAD_WEAK_DYLIB (the program runs when the dylib is missing)");
   app.add_option("-o,--output", output, "write the result to this file instead of editing FILE");
   app.add_option("--page-size", page_size, "alignment of a segment added to the file (default: the machine's largest page)");
   app.add_flag("--debug", debug, "explain what the edit does");
   if (int status = parse_command_line(app, argc, argv); status >= 0) return status;
+  if (auto status = addneeded_macho(file, libs, weak, output)) return *status;
+  if (weak) {
+    Diagnostics::error(file, "--weak applies to Mach-O files only");
+    return 1;
+  }
 
   auto in = load_elf(file);
   if (!in) {

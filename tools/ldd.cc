@@ -12,6 +12,7 @@
 #include "libformat/diagnostics.h"
 #include "libformat/json.h"
 #include "tools/common.h"
+#include "tools/ldd-macho.h"
 #include "tools/tools.h"
 
 namespace linkbox::tools {
@@ -27,6 +28,7 @@ struct LddCommandLine {
   bool inhibit_cache = false;
   bool relocs = false;
   bool verbose = false;
+  MachOLddOptions macho;
 };
 
 // No load address is known without loading: every object is shown at 0, in
@@ -194,6 +196,10 @@ int run(const LddCommandLine& cl, bool glibc_personality) {
   std::vector<std::string> objects;
   bool several = cl.files.size() > 1;
   for (const auto& file : cl.files) {
+    if (is_macho_file(file)) {
+      status |= ldd_macho(file, cl.root, cl.macho, cl.tree, cl.json, several, glibc_personality, objects);
+      continue;
+    }
     // glibc's header line; the tree names the file on its first line.
     if (several && !cl.json && !cl.tree) std::printf("%s:\n", file.c_str());
     std::fflush(stdout);
@@ -264,13 +270,15 @@ void add_options(CLI::App& app, LddCommandLine& cl) {
   app.add_option("--platform", cl.platform, "the value of $PLATFORM and of the legacy platform subdirectory");
   app.add_flag("--inhibit-cache", cl.inhibit_cache, "do not use ld.so.cache (ld.so --inhibit-cache)");
   app.add_flag("-v,--verbose", cl.verbose, "also print the symbol versions each object needs, and where they are defined");
+  add_macho_ldd_options(app, cl.macho);
 }
 
 }  // namespace
 
 int run_ldd(int argc, char** argv) {
-  CLI::App app{"List the shared libraries a program or library loads, as glibc 2.36's ld.so finds them, "
-               "without running anything. Exits with 1 when a library is not found.",
+  CLI::App app{"List the shared libraries a program or library loads, as glibc 2.36's ld.so finds them "
+               "(for Mach-O, as dyld finds them), without running anything. Exits with 1 when a library is "
+               "not found.",
                "linkbox ldd"};
   LddCommandLine cl;
   add_options(app, cl);

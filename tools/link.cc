@@ -86,7 +86,7 @@ void expand_response_files(std::vector<std::string>& args, int depth = 0) {
 bool not_yet(std::string_view name) {
   static const char* names[] = {
       "retain-symbols-file", "r", "relocatable",
-      "icf", "call-graph-profile-sort", "pack-dyn-relocs", "emit-relocs",
+      "call-graph-profile-sort", "emit-relocs",
       "q", "wrap", "defsym-after", "T", "script", "Ttext",
       "Tdata", "Tbss", "section-start",
       };
@@ -100,7 +100,7 @@ void print_help() {
       "Usage: ld [options] file...   (linkbox link, ld, ld.linkbox)\n\n"
       "A GNU ld compatible linker for x86-64 ELF executables (PIE, non-PIE, static and\n"
       "static PIE) and shared libraries, as gcc and clang drive it. Options not\n"
-      "implemented yet (--emit-relocs, --icf, ...) are refused, as are unknown ones.\n"
+      "implemented yet (--emit-relocs, -r, ...) are refused, as are unknown ones.\n"
       "Accepted options:\n"
       "  output:   -o FILE, -m EMULATION, -e SYMBOL, -pie, -no-pie, -shared, -soname NAME,\n"
       "            -static, --no-dynamic-linker, -dynamic-linker FILE, --image-base=ADDR,\n"
@@ -108,7 +108,8 @@ void print_help() {
       "            --build-id[=fast|sha1|md5|uuid|0xHEX|none], --eh-frame-hdr\n"
       "  inputs:   -L DIR, -l NAME, -l:FILE, -Bstatic, -Bdynamic, --as-needed,\n"
       "            --no-as-needed, --push-state, --pop-state, --start-group, --end-group,\n"
-      "            --whole-archive, --no-whole-archive, @FILE, -rpath-link DIR, --sysroot=DIR\n"
+      "            --whole-archive, --no-whole-archive, @FILE, -rpath-link DIR, --sysroot=DIR,\n"
+      "            --start-lib, --end-lib\n"
       "  symbols:  -u SYMBOL, --defsym=SYMBOL=EXPR, --export-dynamic (-E), --version-script=FILE,\n"
       "            --undefined-version, --no-undefined-version, --dynamic-list=FILE,\n"
       "            --export-dynamic-symbol=GLOB, --export-dynamic-symbol-list=FILE,\n"
@@ -118,14 +119,21 @@ void print_help() {
       "            --unresolved-symbols=ignore-all|report-all|ignore-in-object-files|\n"
       "               ignore-in-shared-libs\n"
       "  layout:   --gc-sections, --print-gc-sections, -O0|-O1|-O2, -rpath DIR, -R DIR,\n"
+      "            --icf=all|safe|none, --print-icf-sections, --keep-unique=SYMBOL,\n"
       "            --symbol-ordering-file=FILE, --no-warn-symbol-ordering,\n"
       "            --enable-new-dtags, --disable-new-dtags,\n"
       "            -z relro|norelro|now|lazy|execstack|noexecstack|separate-code|\n"
       "               noseparate-code|text|notext|defs|undefs|muldefs|nodelete|nodlopen|\n"
-      "               initfirst|global|interpose|origin|start-stop-gc|nostart-stop-gc\n"
+      "               initfirst|global|interpose|origin|start-stop-gc|nostart-stop-gc|\n"
+      "               separate-loadable-segments|rel|rela|pack-relative-relocs|\n"
+      "               nopack-relative-relocs|report-relative-reloc,\n"
+      "            --rosegment, --no-rosegment, --pack-dyn-relocs=relr|none,\n"
+      "            --compress-debug-sections=none|zlib|zstd\n"
       "  strip:    -s, -S, --strip-all, --strip-debug, -x, -X, --discard-all,\n"
       "            --discard-locals, --discard-none\n"
       "  reports:  -Map FILE, -M, -t, --trace, -y SYM, --trace-symbol=SYM, --why-extract=FILE,\n"
+      "            --cref, --demangle, --no-demangle, --warn-backrefs,\n"
+      "            --warn-backrefs-exclude=GLOB, --noinhibit-exec,\n"
       "            --verbose, --fatal-warnings, -v, --version\n"
       "  accepted: -plugin, -plugin-opt (LTO inputs are refused), --no-ld-generated-unwind-info,\n"
       "            --apply-dynamic-relocs (always done)\n"
@@ -227,6 +235,11 @@ class LdParser {
     else if (k == "interpose") o_.dt_flags_1 |= DF_1_INTERPOSE;
     else if (k == "origin") o_.dt_flags_1 |= DF_1_ORIGIN, o_.dt_flags |= DF_ORIGIN;
     else if (k == "undefs") o_.no_undefined = false;
+    else if (k == "report-relative-reloc") o_.report_relative_relocs = true;
+    else if (k == "rel") o_.rel_format = true;
+    else if (k == "rela") o_.rel_format = false;
+    else if (k == "pack-relative-relocs") o_.pack_relative_relocs = o_.relr_glibc_version = true;
+    else if (k == "nopack-relative-relocs") o_.pack_relative_relocs = o_.relr_glibc_version = false;
     else throw UsageError{"unsupported option: -z " + k};
   }
 
@@ -334,6 +347,13 @@ class LdParser {
     else if (n == "rosegment") o_.rosegment = true;
     else if (n == "no-rosegment") o_.rosegment = false;
     else if (n == "noinhibit-exec") o_.noinhibit_exec = true;
+    else if (n == "pack-dyn-relocs") {
+      std::string v = value(j, opt);
+      if (v == "relr") o_.pack_relative_relocs = true;
+      else if (v == "none") o_.pack_relative_relocs = false;
+      else if (v == "android" || v == "android+relr") throw UsageError{"unsupported option: --pack-dyn-relocs=" + v};
+      else throw UsageError{"unknown --pack-dyn-relocs: " + v};
+    }
     else if (n == "compress-debug-sections") {
       std::string v = value(j, opt);
       if (v == "zlib") o_.compress_debug_sections = Compression::zlib;
@@ -363,6 +383,15 @@ class LdParser {
     else if (n == "no-gc-sections") o_.gc_sections = false;
     else if (n == "print-gc-sections") o_.print_gc_sections = true;
     else if (n == "no-print-gc-sections") o_.print_gc_sections = false;
+    else if (n == "icf") {
+      std::string v = value(j, opt);
+      if (v == "all") o_.icf = link::IcfMode::all;
+      else if (v == "safe") o_.icf = link::IcfMode::safe;
+      else if (v == "none") o_.icf = link::IcfMode::none;
+      else throw UsageError{"unknown --icf: " + v};
+    } else if (n == "print-icf-sections") o_.print_icf_sections = true;
+    else if (n == "no-print-icf-sections") o_.print_icf_sections = false;
+    else if (n == "keep-unique") o_.keep_unique.push_back(value(j, opt));
     else if (n == "strip-all") o_.strip = link::StripMode::all;
     else if (n == "strip-debug") o_.strip = link::StripMode::debug;
     else if (n == "Map") o_.map_file = value(j, opt);

@@ -15,20 +15,20 @@ namespace linkbox::tools {
 
 const std::vector<ToolEntry>& tool_table() {
   static const std::vector<ToolEntry> table = {
-      {"link", false, true, "link objects into an executable (GNU ld compatible; parses ld's command line, linking itself is not implemented yet)", run_link},
+      {"link", false, true, "link x86-64 ELF executables and shared libraries (GNU ld compatible)", run_link},
       {"relink", false, true, "relocatable link and ELF/Mach-O object conversion (not implemented yet)", run_not_yet},
       {"readdyn", false, true, "print what the loader sees: interpreter, SONAME, NEEDED, paths, flags", run_readdyn},
       {"addneeded", false, true, "add DT_NEEDED entries to an executable or shared library", run_addneeded},
       {"setinterp", false, true, "print or change the program interpreter (PT_INTERP)", run_setinterp},
       {"ldd", false, true, "list the libraries a program loads, as glibc's ld.so finds them, without running it", run_ldd},
       {"install-links", false, true, "create the personality symlinks (ld, patchelf, ...) in a directory", run_install_links},
-      {"ld", true, false, "GNU ld personality (command line only; linking not implemented yet)", run_link},
-      {"ld.linkbox", true, false, "GNU ld personality, for clang -fuse-ld=linkbox (linking not implemented yet)", run_link},
+      {"ld", true, false, "GNU ld personality (x86-64 ELF)", run_link},
+      {"ld.linkbox", true, false, "GNU ld personality, for clang -fuse-ld=linkbox", run_link},
       {"patchelf", true, false, "patchelf personality: patchelf 0.19's command line", run_patchelf},
       {"ldd", true, false, "glibc ldd personality: its output, computed without running the program", run_ldd_personality},
       {"readelf", true, false, "binutils readelf personality: -h -l -S -d -s --dyn-syms -r -n -V -W -a", run_readelf},
-      {"install_name_tool", true, false, "Apple install_name_tool personality (not implemented yet)", run_not_yet},
-      {"otool", true, false, "otool -L personality (not implemented yet)", run_not_yet},
+      {"install_name_tool", true, false, "Apple install_name_tool personality: -id -change -rpath -add_rpath -prepend_rpath -delete_rpath", run_install_name_tool},
+      {"otool", true, false, "otool personality: -L and -D, as llvm-otool prints them", run_otool},
   };
   return table;
 }

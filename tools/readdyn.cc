@@ -8,6 +8,8 @@
 #include "libformat/diagnostics.h"
 #include "libformat/json.h"
 #include "tools/common.h"
+#include "tools/readdyn-macho.h"
+#include "tools/readdyn-macho-fixups.h"
 #include "tools/tools.h"
 
 namespace linkbox::tools {
@@ -129,19 +131,42 @@ std::string plt_json(const elf::ElfFile& f, const std::vector<elf::PltEntry>& pl
 }  // namespace
 
 int run_readdyn(int argc, char** argv) {
-  CLI::App app{"Print what the dynamic loader sees of each file: its type, interpreter, SONAME, "
-               "NEEDED entries in order, RPATH and RUNPATH, FLAGS and FLAGS_1, and version needs.",
+  CLI::App app{"Print what the dynamic loader sees of each file. ELF: its type, interpreter, SONAME, "
+               "NEEDED entries in order, RPATH and RUNPATH, FLAGS and FLAGS_1, and version needs. "
+               "Mach-O (every slice of a universal file): its type and arch, install name, dependent "
+               "dylibs in order with their kind and versions, rpaths, dylinker, platform, UUID, entry "
+               "point, fixup format and code-signature status.",
                "linkbox readdyn"};
   std::vector<std::string> files;
   bool json = false, plt = false;
-  app.add_option("FILE", files, "ELF files to read")->required();
+  app.add_option("FILE", files, "ELF or Mach-O (thin or universal) files to read")->required();
   app.add_flag("--plt", plt, "list every PLT entry (.plt, .plt.sec, .plt.got) with its address and the symbol it reaches");
+  bool load_commands = false;
+  app.add_flag("--load-commands", load_commands,
+               "Mach-O: also list every load command, segment and section (the JSON output always has them)");
   app.add_flag("--json", json, "print a JSON array with one object per file (stable schema, see linkbox-readdyn(1))");
+  MachoFixupOptions fixups;
+  add_macho_fixup_options(app, fixups);
   if (int status = parse_command_line(app, argc, argv); status >= 0) return status;
+  if (fixups.any() && (json || plt || load_commands)) {
+    Diagnostics::error("readdyn", "the Mach-O fixup views (--rebase, --bind, ...) print llvm-objdump's text: "
+                                  "they do not combine with --json, --plt or --load-commands");
+    return 2;
+  }
 
   int status = 0;
   std::vector<std::string> objects;
   for (const auto& file : files) {
+    if (fixups.any()) {
+      status |= readdyn_macho_fixups(file, fixups);
+      continue;
+    }
+    if (!plt) {
+      if (auto macho = readdyn_macho(file, MachoReaddynOptions{json, load_commands}, &objects)) {
+        if (*macho) status = 1;
+        continue;
+      }
+    }
     auto in = load_elf(file);
     if (plt) {
       auto entries = in ? elf::decode_plt(in->elf) : Expected<std::vector<elf::PltEntry>>(in.error());

@@ -1,15 +1,19 @@
-// linkbox setinterp FILE PATH: change the program interpreter.
+// linkbox setinterp FILE PATH: change the program interpreter (ELF PT_INTERP,
+// Mach-O LC_LOAD_DYLINKER in tools/macho-edit.cc).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "libformat/diagnostics.h"
 #include "tools/common.h"
+#include "tools/macho-edit.h"
 #include "tools/tools.h"
 
 namespace linkbox::tools {
 
 int run_setinterp(int argc, char** argv) {
-  CLI::App app{"Print or change the program interpreter (PT_INTERP and .interp) of an ELF executable.",
+  CLI::App app{"Print or change the program interpreter (PT_INTERP and .interp) of an ELF executable, "
+               "or the dynamic linker (LC_LOAD_DYLINKER) of a Mach-O executable, in every slice of a "
+               "universal file. On Mach-O the new path must fit in the header padding.",
                "linkbox setinterp"};
   std::string file, path, output, page_size;
   bool print = false, debug = false;
@@ -24,6 +28,7 @@ int run_setinterp(int argc, char** argv) {
     Diagnostics::error("setinterp", "give either --print or a new interpreter PATH");
     return 2;
   }
+  if (auto status = setinterp_macho(file, path, print, output)) return *status;
   auto in = load_elf(file);
   if (!in) {
     Diagnostics::error(in.error());

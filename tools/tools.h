@@ -9,9 +9,11 @@ namespace linkbox::tools {
 
 int run_addneeded(int argc, char** argv);
 int run_install_links(int argc, char** argv);
+int run_install_name_tool(int argc, char** argv);
 int run_ldd(int argc, char** argv);
 int run_ldd_personality(int argc, char** argv);
 int run_link(int argc, char** argv);
+int run_otool(int argc, char** argv);
 int run_patchelf(int argc, char** argv);
 int run_readdyn(int argc, char** argv);
 int run_readelf(int argc, char** argv);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds seed corpora for the fuzz targets: make-seeds.sh DIR
 #
-# Creates DIR/fuzz-elf-reader, DIR/fuzz-readelf, DIR/fuzz-elf-editor, DIR/fuzz-macho-summary and
+# Creates DIR/fuzz-elf-reader, DIR/fuzz-readelf, DIR/fuzz-elf-editor, DIR/fuzz-macho-summary,
+# DIR/fuzz-macho-reader, DIR/fuzz-macho-editor, DIR/fuzz-code-signature, the Mach-O
+# decoders' DIR/fuzz-macho-dyld-info, -export-trie and -chained-fixups, and
 # DIR/fuzz-file-type (and DIR/fuzz-ld-so-cache, DIR/fuzz-ld-so-object). The seeds are compiled here from a few lines of C (so no
 # binaries live in the repository) and copied from small system files. Every
 # compiler is optional: what is missing is skipped, and the corpora just hold
@@ -17,11 +19,16 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The Mach-O links below need the libSystem stub of the Mach-O tests.
+libsystem_tbd=$(cd "$(dirname "$0")/../macho/Inputs" && pwd)/libSystem.tbd
+decoder_seeds=$(cd "$(dirname "$0")" && pwd)/macho-decoder-seeds.py
 cd "$work"
 
 reader=$out/fuzz-elf-reader
 editor=$out/fuzz-elf-editor
 macho=$out/fuzz-macho-summary
+macho_reader=$out/fuzz-macho-reader
+mkdir -p "$macho_reader"
 ftype=$out/fuzz-file-type
 ldcache=$out/fuzz-ld-so-cache
 ldobject=$out/fuzz-ld-so-object
@@ -203,6 +210,35 @@ if command -v clang >/dev/null 2>&1; then
     try "$lipo" -create macho-arm64.o macho-x86_64.o -output macho-fat.o
   fi
 fi
+# Linked images for the reader: executables, dylibs and bundles from
+# ld64.lld-14 (dyld info opcodes) and ld64.lld-19 (chained fixups); the
+# arm64 ones carry an ad-hoc signature. arm64 images are 16 KiB-page sized,
+# so the fat seeds pair an x86_64 image with an object to stay small.
+if command -v ld64.lld-14 >/dev/null 2>&1 && [ -f macho-arm64.o ] && [ -f "$libsystem_tbd" ]; then
+  printf 'int f(int);\nint printf(const char *, ...);\nint *p = 0;\nint main(void) { return printf("%%d", f(1)); }\n' > mm.c
+  for a in x86_64 arm64; do
+    try clang --target=$a-apple-macos11 -c mm.c -o mm-$a.o || continue
+    ld14=(ld64.lld-14 -platform_version macos 11.0 11.0 -arch $a)
+    try "${ld14[@]}" -dylib -install_name @rpath/libm.dylib -current_version 1.2.3 macho-$a.o \
+      "$libsystem_tbd" -o macho-lib14-$a.dylib &&
+      try "${ld14[@]}" mm-$a.o macho-lib14-$a.dylib "$libsystem_tbd" -rpath @executable_path/../lib \
+        -o macho-exe14-$a
+    try "${ld14[@]}" -bundle macho-$a.o "$libsystem_tbd" -o macho-bundle14-$a
+    if command -v ld64.lld-19 >/dev/null 2>&1; then
+      ld19=(ld64.lld-19 -platform_version macos 13.0 13.0 -arch $a)
+      try "${ld19[@]}" -dylib -install_name /usr/lib/libm19.dylib macho-$a.o "$libsystem_tbd" \
+        -o macho-lib19-$a.dylib &&
+        try "${ld19[@]}" mm-$a.o -weak_library macho-lib19-$a.dylib "$libsystem_tbd" -o macho-exe19-$a
+    fi
+  done
+  if [ -n "${lipo:-}" ] && [ -f macho-exe14-x86_64 ] && [ -f macho-arm64.o ]; then
+    try "$lipo" -create macho-exe14-x86_64 macho-arm64.o -output macho-fat-exe
+  fi
+  lipo19=$(command -v llvm-lipo-19 || true)
+  if [ -n "$lipo19" ] && [ -f macho-lib14-x86_64.dylib ] && [ -f macho-arm64.o ]; then
+    try "$lipo19" -create -fat64 macho-lib14-x86_64.dylib macho-arm64.o -output macho-fat64-lib
+  fi
+fi
 # Headers by hand: the forms the files above do not cover.
 printf '\376\355\372\316\000\000\000\022\000\000\000\000' > macho-be32   # big-endian, PowerPC
 printf '\376\355\372\317\001\000\000\022\000\000\000\000' > macho-be64
@@ -213,6 +249,32 @@ for f in macho-*; do
   [ -f "$f" ] && cp "$f" "$macho/$f"
 done
 cp java-class "$macho/"
+for f in macho-* java-class; do
+  [ -f "$f" ] && [ "$(stat -c %s "$f")" -le $max_seed ] && cp "$f" "$macho_reader/$f"
+done
+# The editor edits what the reader reads; the signature target starts from
+# the signature blobs of the signed (arm64) images.
+mkdir -p "$out/fuzz-macho-editor" "$out/fuzz-code-signature"
+cp "$macho_reader"/* "$out/fuzz-macho-editor/"
+for f in macho-*-arm64 macho-*-arm64.dylib; do
+  [ -f "$f" ] && try python3 - "$f" "$out/fuzz-code-signature/sig-$f" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+ncmds = struct.unpack_from("<I", d, 16)[0]
+off = 32
+for _ in range(ncmds):
+    cmd, size = struct.unpack_from("<II", d, off)
+    if cmd == 0x1d:
+        dataoff, datasize = struct.unpack_from("<II", d, off + 8)
+        open(sys.argv[2], "wb").write(d[dataoff:dataoff + datasize])
+    off += size
+PY
+done
+# The Mach-O decoder targets: the opcode streams, export tries and chained
+# fixups of those images, cut out in each target's input layout.
+mkdir -p "$out/fuzz-macho-dyld-info" "$out/fuzz-macho-export-trie" "$out/fuzz-macho-chained-fixups"
+ls macho-lib1* macho-exe1* macho-bundle1* >/dev/null 2>&1 &&
+  try python3 "$decoder_seeds" "$out" macho-lib1* macho-exe1* macho-bundle1*
 
 # --- readelf corpus: the ELF seeds, plus objects (relocations, groups) -------
 cp "$reader"/* "$readelf/"
