@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "libformat/diagnostics.h"
+#include "liblink/call-graph-sort.h"
 #include "liblink/compress-debug-sections.h"
 #include "liblink/context.h"
 #include "liblink/defsym.h"
@@ -132,6 +133,10 @@ Status link_elf(Context<E>& ctx) {
   // .eh_frame records (which drop the folded functions' FDEs) are built, and
   // before the relocation scan, so that a folded section costs nothing.
   if (ctx.opts.icf != IcfMode::none) fold_identical_code(ctx);
+  // The call graph profile orders sections after folding (as in lld, a call
+  // to a folded function counts for its twin); an explicit
+  // --symbol-ordering-file (applied with the output sections) wins over it.
+  if (ctx.opts.call_graph_profile_sort && !ctx.opts.symbol_ordering_file) sort_by_call_graph(ctx);
   resolve_defsym_aliases(ctx);
   create_synthetic_sections(ctx);
   define_linker_symbols(ctx);

@@ -1,5 +1,7 @@
 #include "liblink/gc-sections.h"
 
+#include <unordered_set>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -185,9 +187,45 @@ class Marker {
 
 }  // namespace
 
+// --as-needed with --gc-sections: as in ld.lld, only a non-weak reference
+// from a section that stays makes a library needed. A library that only
+// collected code used is dropped, and what it defined becomes undefined (weak
+// references from live code stay, unresolved, as when it was never needed).
+template <typename E>
+void drop_libraries_only_dead_code_needs(Context<E>& ctx) {
+  std::unordered_set<SharedFile<E>*> used;
+  for (auto& file : ctx.objs) {
+    if (!file->alive) continue;
+    for (auto& isec : file->sections) {
+      if (!isec || !isec->alive) continue;
+      for (const Rela& rel : isec->rels) {
+        if (rel.sym == 0 || rel.sym >= file->symbols.size() || !file->symbols[rel.sym]) continue;
+        Symbol<E>* sym = file->symbols[rel.sym];
+        if (sym->is_shared() && ELF64_ST_BIND(file->esyms[rel.sym].info) != STB_WEAK)
+          used.insert(static_cast<SharedFile<E>*>(sym->file));
+      }
+    }
+  }
+  // Symbols named on the command line or exported keep their libraries.
+  for (const std::string& u : ctx.opts.undefined)
+    if (auto it = ctx.symbol_map.find(u); it != ctx.symbol_map.end() && it->second->is_shared())
+      used.insert(static_cast<SharedFile<E>*>(it->second->file));
+  std::unordered_set<SharedFile<E>*> dropped;
+  for (auto& dso : ctx.dsos)
+    if (dso->as_needed && dso->needed && !used.count(dso.get())) dso->needed = false, dropped.insert(dso.get());
+  if (dropped.empty()) return;
+  for (auto& [name, sym] : ctx.symbol_map)
+    if (sym->is_shared() && dropped.count(static_cast<SharedFile<E>*>(sym->file))) {
+      sym->state = SymbolState::undefined;
+      sym->file = nullptr;
+      sym->weak = true;
+    }
+}
+
 template <typename E>
 void collect_garbage(Context<E>& ctx) {
   Marker<E>(ctx).run();
+  drop_libraries_only_dead_code_needs(ctx);
 }
 
 template void collect_garbage(Context<X86_64>&);

@@ -88,10 +88,15 @@ struct LinkOptions {
   std::vector<std::string> trace_symbols;  // -y: print where these are defined and referenced
   std::optional<std::string> why_extract;  // --why-extract=FILE ("-": standard output)
   std::vector<std::string> exclude_libs;   // --exclude-libs: archives whose symbols are not exported
-  enum class Discard { locals, all, none } discard = Discard::locals;  // -X (default), -x, --discard-none
+  // The default drops only temporary .L labels in SHF_MERGE sections (they
+  // name no single place there), as ld.bfd and ld.lld do; -X all .L labels,
+  // -x every local symbol, --discard-none nothing.
+  enum class Discard { merge_locals, locals, all, none } discard = Discard::merge_locals;
   std::optional<uint64_t> image_base;      // --image-base, -Ttext-segment
   bool start_stop_gc = false;              // -z start-stop-gc
   std::optional<std::string> symbol_ordering_file;  // sections of these symbols go first
+  bool call_graph_profile_sort = true;     // lld's default; --symbol-ordering-file turns it off
+  std::optional<std::string> print_symbol_order;  // --print-symbol-order=FILE: the call graph sort's order
   bool warn_symbol_ordering = true;
   int optimize = 1;                        // -O: 2 and up also merge string suffixes
   bool fatal_warnings = false;

@@ -1030,11 +1030,14 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
       const elf::Sym& es = file->esyms[i];
       uint8_t type = ELF64_ST_TYPE(es.info);
       if (type == STT_SECTION || s->name.empty()) continue;
-      // -X (the default) drops the assembler's temporary .L labels, -x every
-      // local symbol of the inputs (file names too, as ld.lld), --discard-none
-      // nothing.
+      // -X drops the assembler's temporary .L labels, by default only those
+      // in merged sections; -x every local symbol of the inputs (file names
+      // too, as ld.lld), --discard-none nothing.
       if (ctx.opts.discard == LinkOptions::Discard::all) continue;
-      if (ctx.opts.discard == LinkOptions::Discard::locals && s->name.substr(0, 2) == ".L") continue;
+      bool temporary = s->name.substr(0, 2) == ".L";
+      if (ctx.opts.discard == LinkOptions::Discard::locals && temporary) continue;
+      bool in_merged = s->frag || (es.shndx < file->sections.size() && file->merge_inputs.count(es.shndx));
+      if (ctx.opts.discard == LinkOptions::Discard::merge_locals && temporary && in_merged) continue;
       if (type != STT_FILE && es.shndx == SHN_UNDEF) continue;
       if (!alive(*s) || (es.shndx != SHN_ABS && es.shndx < SHN_LORESERVE && !s->isec && !s->frag && type != STT_FILE)) continue;
       elf::Sym o;

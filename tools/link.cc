@@ -86,7 +86,7 @@ void expand_response_files(std::vector<std::string>& args, int depth = 0) {
 bool not_yet(std::string_view name) {
   static const char* names[] = {
       "retain-symbols-file", "r", "relocatable",
-      "call-graph-profile-sort", "emit-relocs",
+      "emit-relocs",
       "q", "wrap", "defsym-after", "T", "script", "Ttext",
       "Tdata", "Tbss", "section-start",
       };
@@ -121,6 +121,7 @@ void print_help() {
       "  layout:   --gc-sections, --print-gc-sections, -O0|-O1|-O2, -rpath DIR, -R DIR,\n"
       "            --icf=all|safe|none, --print-icf-sections, --keep-unique=SYMBOL,\n"
       "            --symbol-ordering-file=FILE, --no-warn-symbol-ordering,\n"
+      "            --[no-]call-graph-profile-sort, --print-symbol-order=FILE,\n"
       "            --enable-new-dtags, --disable-new-dtags,\n"
       "            -z relro|norelro|now|lazy|execstack|noexecstack|separate-code|\n"
       "               noseparate-code|text|notext|defs|undefs|muldefs|nodelete|nodlopen|\n"
@@ -288,6 +289,9 @@ class LdParser {
     else if (n == "symbol-ordering-file") o_.symbol_ordering_file = value(j, opt);
     else if (n == "warn-symbol-ordering") o_.warn_symbol_ordering = true;
     else if (n == "no-warn-symbol-ordering") o_.warn_symbol_ordering = false;
+    else if (n == "call-graph-profile-sort") o_.call_graph_profile_sort = true;
+    else if (n == "no-call-graph-profile-sort") o_.call_graph_profile_sort = false;
+    else if (n == "print-symbol-order") o_.print_symbol_order = value(j, opt);
     else if (n == "O0" || n == "O1" || n == "O2" || n == "O3") o_.optimize = n[1] - '0';
     else if (n == "trace-symbol") o_.trace_symbols.push_back(value(j, opt));
     else if (n == "why-extract") o_.why_extract = value(j, opt);

@@ -113,6 +113,15 @@ void print_macho(const Options& o, const macho::MachOFile& f, const std::string&
   }
 }
 
+// llvm-otool calls a thin file shorter than its Mach-O header "not an object
+// file" rather than malformed.
+bool too_short_for_header(std::span<const uint8_t> bytes) {
+  uint32_t magic = load<uint32_t>(bytes.data(), ByteOrder::big);
+  bool wide = magic == macho::MH_MAGIC_64 || magic == macho::MH_CIGAM_64;
+  bool thin = wide || magic == macho::MH_MAGIC || magic == macho::MH_CIGAM;
+  return thin && bytes.size() < (wide ? 32u : 28u);
+}
+
 // Prints one file; false after an error (reported).
 bool print_file(const Options& o, const std::string& path) {
   auto map = MappedFile::open(path);
@@ -140,7 +149,7 @@ bool print_file(const Options& o, const std::string& path) {
       if (!f) return malformed(f.error());
       print_macho(o, *f, member, out);
     }
-  } else if (!macho::looks_like_macho(bytes)) {
+  } else if (!macho::looks_like_macho(bytes) || too_short_for_header(bytes)) {
     out += path + ": is not an object file\n";
   } else {
     auto f = macho::MachOFile::parse(path, bytes);

@@ -17,7 +17,7 @@ bin=$(cd "$1" && pwd)/test/fuzz
 seconds=${FUZZ_SMOKE_SECONDS:-20}
 runs=${FUZZ_SMOKE_RUNS:-150000}
 seed=${FUZZ_SMOKE_SEED:-1}
-targets=(fuzz-elf-reader fuzz-readelf fuzz-elf-editor fuzz-ld-so-cache fuzz-ld-so-object fuzz-macho-summary fuzz-macho-editor fuzz-code-signature fuzz-macho-dyld-info fuzz-macho-export-trie fuzz-macho-chained-fixups fuzz-file-type)
+targets=(fuzz-elf-reader fuzz-readelf fuzz-elf-editor fuzz-ld-so-cache fuzz-ld-so-object fuzz-macho-summary fuzz-macho-reader fuzz-tbd fuzz-macho-editor fuzz-code-signature fuzz-macho-dyld-info fuzz-macho-export-trie fuzz-macho-chained-fixups fuzz-file-type)
 
 for t in "${targets[@]}"; do
   if [ ! -x "$bin/$t" ]; then
