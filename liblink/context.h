@@ -237,6 +237,7 @@ struct MergedSection : Chunk<E> {
   std::deque<SectionFragment> fragments;
   std::vector<std::pair<std::string_view, SectionFragment*>> order;  // first-seen order, for output
   std::vector<uint64_t> piece_align;  // parallel to order
+  bool deduplicate = true;            // false: -O0 keeps every string
   OutputSection<E>* parent = nullptr;  // when embedded in an output section of the same name
   uint64_t parent_offset = 0;
   uint64_t address() const { return parent ? parent->shdr.addr + parent_offset : this->shdr.addr; }

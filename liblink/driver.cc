@@ -10,6 +10,7 @@
 #include "liblink/compress-debug-sections.h"
 #include "liblink/context.h"
 #include "liblink/defsym.h"
+#include "liblink/emit-relocs.h"
 #include "liblink/gc-sections.h"
 #include "liblink/icf.h"
 #include "liblink/layout.h"
@@ -139,6 +140,7 @@ Status link_elf(Context<E>& ctx) {
   if (ctx.opts.call_graph_profile_sort && !ctx.opts.symbol_ordering_file) sort_by_call_graph(ctx);
   resolve_defsym_aliases(ctx);
   create_synthetic_sections(ctx);
+  if (ctx.opts.emit_relocs) create_emit_relocs_sections(ctx);
   define_linker_symbols(ctx);
   ctx.syn->ehframe->build(ctx);
   scan_relocations(ctx, ctx.needy);
@@ -191,6 +193,8 @@ Status run_link(const LinkOptions& options) {
                               X86_64::emulation + ")");
   if (options.kind == OutputKind::relocatable)
     return make_error("", "relocatable output (-r) is not implemented yet");
+  if (options.emit_relocs && options.strip == StripMode::all)
+    return make_error("", "--strip-all and --emit-relocs may not be used together");  // as ld.lld
   for (auto& [name, expr] : options.defsyms)
     if (auto parsed = parse_defsym(name, expr); !parsed) return parsed.error();
   if (options.plugin_options.size() || options.plugin) {

@@ -81,6 +81,7 @@ struct LinkOptions {
   bool text_relocations_are_errors = true;   // -z text (the default for PIE)
   StripMode strip = StripMode::none;
   std::optional<std::string> map_file;  // -Map; "-" means standard output (-M)
+  bool emit_relocs = false;             // --emit-relocs / -q: keep the input relocations, as .rela<name>
   bool cref = false;                    // --cref: a cross reference table, in the map or on stdout
   bool demangle = true;                 // C++ names in the map and messages, as lld prints them
   bool verbose = false;

@@ -152,6 +152,14 @@ std::string_view output_section_name(std::string_view name, uint64_t flags) {
 
 template <typename E>
 SectionFragment* MergedSection<E>::insert(std::string_view bytes, uint64_t align) {
+  if (!deduplicate) {
+    SectionFragment& f = fragments.emplace_back();
+    f.owner = this;
+    order.push_back({bytes, &f});
+    piece_align.push_back(align);
+    this->shdr.addralign = std::max(this->shdr.addralign, align);
+    return &f;
+  }
   auto [it, inserted] = map.try_emplace(bytes, nullptr);
   if (inserted) {
     SectionFragment& f = fragments.emplace_back();
@@ -259,6 +267,8 @@ void create_output_sections(Context<E>& ctx) {
           m->shdr.type = h.type;
           m->shdr.flags = h.flags & (kKeptFlags | SHF_MERGE | SHF_STRINGS);
           m->shdr.entsize = h.entsize;
+          // ld.lld's -O0: strings are not merged (each input keeps its copy).
+          m->deduplicate = ctx.opts.optimize >= 1 || !(h.flags & SHF_STRINGS);
           m->shdr.addralign = 1;
           ms = ctx.make_chunk(std::move(m));
           ctx.merged_sections.push_back(ms);

@@ -1052,8 +1052,22 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
         if (o.value == 0 && o.shndx == SHN_ABS) o.value = es.value;
         else if (type == STT_TLS) o.value -= ctx.tls_begin;
       }
+      if (ctx.opts.emit_relocs) index[s] = static_cast<uint32_t>(syms.size());
       syms.push_back(o);
     }
+  }
+  // --emit-relocs: as lld, a section symbol per output section, which the
+  // kept relocations against input section symbols are rewritten to.
+  section_syms.assign(ctx.opts.emit_relocs ? ctx.shnum : 0, 0);
+  for (Chunk<E>* c : ctx.chunks) {
+    if (!ctx.opts.emit_relocs || c->is_header || !c->shndx || (!dynamic_cast<OutputSection<E>*>(c) && !dynamic_cast<MergedSection<E>*>(c)))
+      continue;
+    elf::Sym o;
+    o.info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION);
+    o.shndx = static_cast<uint16_t>(c->shndx);
+    o.value = c->shdr.addr;
+    section_syms[c->shndx] = static_cast<uint32_t>(syms.size());
+    syms.push_back(o);
   }
   // Hidden and internal definitions are local in the output.
   std::vector<Symbol<E>*> globals, locals;
@@ -1095,6 +1109,7 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
       o.value = (s->needs & NEEDS_CPLT) ? symbol_address(ctx, *s) : 0;
       if (!s->is_shared()) o.size = 0;
     }
+    if (ctx.opts.emit_relocs) index[s] = static_cast<uint32_t>(syms.size());
     syms.push_back(o);
   };
   for (Symbol<E>* s : locals) emit(s, true);

@@ -208,6 +208,10 @@ template <typename E> struct SymtabSection : Chunk<E> {
   SymtabSection();
   std::vector<elf::Sym> syms;
   std::string strtab{std::string(1, '\0')};
+  // --emit-relocs: where each symbol went, and the STT_SECTION symbol of
+  // each output section (by section index, 0: none), for the relocations.
+  std::unordered_map<const Symbol<E>*, uint32_t> index;
+  std::vector<uint32_t> section_syms;
   void finalize(Context<E>& ctx);
   void compute_size(Context<E>&) override { this->shdr.size = syms.size() * 24; }
   void write(Context<E>& ctx, uint8_t* out) override;

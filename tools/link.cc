@@ -86,8 +86,7 @@ void expand_response_files(std::vector<std::string>& args, int depth = 0) {
 bool not_yet(std::string_view name) {
   static const char* names[] = {
       "retain-symbols-file", "r", "relocatable",
-      "emit-relocs",
-      "q", "wrap", "defsym-after", "T", "script", "Ttext",
+      "wrap", "defsym-after", "T", "script", "Ttext",
       "Tdata", "Tbss", "section-start",
       };
   for (const char* n : names)
@@ -133,7 +132,7 @@ void print_help() {
       "  strip:    -s, -S, --strip-all, --strip-debug, -x, -X, --discard-all,\n"
       "            --discard-locals, --discard-none\n"
       "  reports:  -Map FILE, -M, -t, --trace, -y SYM, --trace-symbol=SYM, --why-extract=FILE,\n"
-      "            --cref, --demangle, --no-demangle, --warn-backrefs,\n"
+      "            --cref, --emit-relocs, -q, --demangle, --no-demangle, --warn-backrefs,\n"
       "            --warn-backrefs-exclude=GLOB, --noinhibit-exec,\n"
       "            --verbose, --fatal-warnings, -v, --version\n"
       "  accepted: -plugin, -plugin-opt (LTO inputs are refused), --no-ld-generated-unwind-info,\n"
@@ -348,6 +347,7 @@ class LdParser {
       add_input(InputSpec::Kind::lib_end, "");
     } else if (n == "warn-backrefs") o_.warn_backrefs = true;
     else if (n == "cref") o_.cref = true;
+    else if (n == "emit-relocs") o_.emit_relocs = true;
     else if (n == "rosegment") o_.rosegment = true;
     else if (n == "no-rosegment") o_.rosegment = false;
     else if (n == "noinhibit-exec") o_.noinhibit_exec = true;
@@ -434,6 +434,7 @@ class LdParser {
         o_.optimize = rest[0] - '0';
         return true;
       case 'y': o_.trace_symbols.push_back(val()); return true;
+      case 'q': if (!rest.empty()) return false; o_.emit_relocs = true; return true;
       case 'x': if (!rest.empty()) return false; o_.discard = LinkOptions::Discard::all; return true;
       case 'X': if (!rest.empty()) return false; o_.discard = LinkOptions::Discard::locals; return true;
       case 'I': o_.dynamic_linker = val(); return true;

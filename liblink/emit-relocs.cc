@@ -1,0 +1,102 @@
+#include "liblink/emit-relocs.h"
+
+#include "libformat/byte-order.h"
+#include "liblink/synthetic.h"
+
+namespace linkbox::link {
+
+template <typename E>
+EmitRelocsSection<E>::EmitRelocsSection(OutputSection<E>* t) : target(t) {
+  this->name = ".rela" + t->name;
+  this->shdr.type = SHT_RELA;
+  this->shdr.flags = SHF_INFO_LINK;
+  this->shdr.addralign = 8;
+  this->shdr.entsize = 24;
+}
+
+template <typename E>
+void EmitRelocsSection<E>::compute_size(Context<E>& ctx) {
+  uint64_t n = 0;
+  for (InputSection<E>* isec : target->members)
+    if (isec->alive && !isec->is_eh_frame) n += isec->rels.size();
+  this->shdr.size = n * 24;
+  this->shdr.link = ctx.syn->symtab->shndx;
+  this->shdr.info = target->shndx;
+}
+
+template <typename E>
+void EmitRelocsSection<E>::write(Context<E>& ctx, uint8_t* out) {
+  const SymtabSection<E>& symtab = *ctx.syn->symtab;
+  // The output section a place in the image belongs to, and its symbol.
+  auto chunk_of = [&](const Symbol<E>& s) -> const Chunk<E>* {
+    if (s.frag) {
+      auto* ms = static_cast<const MergedSection<E>*>(s.frag->owner);
+      return ms->parent ? static_cast<const Chunk<E>*>(ms->parent) : ms;
+    }
+    if (s.isec && s.isec->alive && !s.isec->is_eh_frame) return s.isec->osec;
+    return nullptr;
+  };
+  auto section_sym = [&](const Chunk<E>* c) -> uint32_t {
+    return c && c->shndx < symtab.section_syms.size() ? symtab.section_syms[c->shndx] : 0;
+  };
+  uint8_t* p = out;
+  for (InputSection<E>* isec : target->members) {
+    if (!isec->alive || isec->is_eh_frame) continue;
+    ObjectFile<E>& file = *isec->file;
+    for (const Rela& r : isec->rels) {
+      uint64_t offset = target->shdr.addr + isec->offset + r.offset;
+      uint32_t type = r.type, index = 0;
+      int64_t addend = r.addend;
+      Symbol<E>* sym = r.sym ? file.symbols[r.sym] : nullptr;
+      if (sym && sym->is_local && sym->type == STT_SECTION) {
+        // lld: against the output section's symbol, the addend now relative
+        // to its start; a place in a merged section is found by the piece
+        // the addend selects.
+        uint32_t shndx = file.esyms[r.sym].shndx;
+        const Chunk<E>* c = nullptr;
+        uint64_t va = 0;
+        if (file.merge_inputs.count(shndx)) {
+          auto [frag, inner] = file.fragment_at(shndx, sym->value + r.addend);
+          if (frag) {
+            auto* ms = static_cast<const MergedSection<E>*>(frag->owner);
+            c = ms->parent ? static_cast<const Chunk<E>*>(ms->parent) : ms;
+            va = ms->address() + frag->offset + inner;
+          }
+        } else if ((c = chunk_of(*sym))) {
+          va = symbol_address(ctx, *sym) + r.addend;
+        }
+        index = section_sym(c);
+        if (index) addend = static_cast<int64_t>(va - c->shdr.addr);
+        else type = E::R_NONE;  // the target section is gone
+      } else if (sym) {
+        if (auto it = symtab.index.find(sym); it != symtab.index.end()) {
+          index = it->second;
+        } else if (const Chunk<E>* c = sym->is_local ? chunk_of(*sym) : nullptr; c && section_sym(c)) {
+          // A local .symtab leaves out (-x, -X): relative to its section.
+          index = section_sym(c);
+          addend = static_cast<int64_t>(symbol_address(ctx, *sym) + r.addend - c->shdr.addr);
+        }
+      }
+      store_le<uint64_t>(p, offset);
+      store_le<uint64_t>(p + 8, (uint64_t(index) << 32) | type);
+      store_le<uint64_t>(p + 16, static_cast<uint64_t>(addend));
+      p += 24;
+    }
+  }
+}
+
+template <typename E>
+void create_emit_relocs_sections(Context<E>& ctx) {
+  if (!ctx.syn->symtab) return;  // -s: nothing to refer to
+  for (OutputSection<E>* osec : ctx.output_sections) {
+    bool any = false;
+    for (InputSection<E>* isec : osec->members)
+      if (isec->alive && !isec->is_eh_frame && !isec->rels.empty()) any = true;
+    if (any) ctx.make_chunk(std::make_unique<EmitRelocsSection<E>>(osec));
+  }
+}
+
+template struct EmitRelocsSection<X86_64>;
+template void create_emit_relocs_sections(Context<X86_64>&);
+
+}  // namespace linkbox::link
