@@ -86,6 +86,22 @@ void EmitRelocsSection<E>::write(Context<E>& ctx, uint8_t* out) {
 }
 
 template <typename E>
+std::unordered_set<const Symbol<E>*> locals_named_by_relocations(const Context<E>& ctx) {
+  std::unordered_set<const Symbol<E>*> used;
+  if (!ctx.opts.emit_relocs) return used;
+  for (OutputSection<E>* osec : ctx.output_sections)
+    for (InputSection<E>* isec : osec->members) {
+      if (!isec->alive || isec->is_eh_frame) continue;
+      for (const Rela& r : isec->rels)
+        if (r.sym && r.sym < isec->file->first_global) {
+          const Symbol<E>* s = isec->file->symbols[r.sym];
+          if (s && s->type != STT_SECTION) used.insert(s);
+        }
+    }
+  return used;
+}
+
+template <typename E>
 void create_emit_relocs_sections(Context<E>& ctx) {
   if (!ctx.syn->symtab) return;  // -s: nothing to refer to
   for (OutputSection<E>* osec : ctx.output_sections) {
@@ -98,5 +114,6 @@ void create_emit_relocs_sections(Context<E>& ctx) {
 
 template struct EmitRelocsSection<X86_64>;
 template void create_emit_relocs_sections(Context<X86_64>&);
+template std::unordered_set<const Symbol<X86_64>*> locals_named_by_relocations(const Context<X86_64>&);
 
 }  // namespace linkbox::link

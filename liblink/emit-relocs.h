@@ -11,10 +11,12 @@
 // when the linker relaxed the instruction, as in lld. A relocation whose
 // target section is gone (--gc-sections) becomes R_X86_64_NONE against
 // symbol 0, as in lld. Sections dropped by --gc-sections or --icf take their
-// relocations with them. .eh_frame (which the linker rebuilds) has none.
+// relocations with them. Not kept yet: .eh_frame's (ld.lld writes a
+// .rela.eh_frame for the records it keeps; ours are rebuilt record by record)
+// and those of SHF_MERGE input sections.
 #pragma once
 
-#include <vector>
+#include <unordered_set>
 
 #include "liblink/context.h"
 
@@ -30,6 +32,12 @@ struct EmitRelocsSection : Chunk<E> {
   void compute_size(Context<E>& ctx) override;
   void write(Context<E>& ctx, uint8_t* out) override;
 };
+
+// The local symbols (not section symbols) that the relocations --emit-relocs
+// keeps name: .symtab lists them whatever -x / -X say, as ld.lld. Empty
+// without the option.
+template <typename E>
+std::unordered_set<const Symbol<E>*> locals_named_by_relocations(const Context<E>& ctx);
 
 // Adds a .rela<name> chunk for every output section with relocations. Runs
 // after the output sections and .symtab exist.

@@ -9,6 +9,7 @@
 #include "libelf/elf-rehash.h"
 #include "libformat/hash.h"
 #include "liblink/arch.h"
+#include "liblink/emit-relocs.h"
 #include "liblink/output-sections.h"
 
 
@@ -1023,6 +1024,7 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
     if (s.isec && !s.isec->is_eh_frame && (!s.isec->alive || !s.isec->osec)) return false;
     return true;
   };
+  const std::unordered_set<const Symbol<E>*> relocated = locals_named_by_relocations(ctx);
   for (auto& file : ctx.objs) {
     if (!file->alive) continue;
     for (uint32_t i = 1; i < file->first_global && i < file->symbols.size(); ++i) {
@@ -1033,11 +1035,13 @@ template <typename E> void SymtabSection<E>::finalize(Context<E>& ctx) {
       // -X drops the assembler's temporary .L labels, by default only those
       // in merged sections; -x every local symbol of the inputs (file names
       // too, as ld.lld), --discard-none nothing.
-      if (ctx.opts.discard == LinkOptions::Discard::all) continue;
+      // --emit-relocs keeps those a kept relocation names, as ld.lld.
+      bool used = relocated.count(s) > 0;
+      if (!used && ctx.opts.discard == LinkOptions::Discard::all) continue;
       bool temporary = s->name.substr(0, 2) == ".L";
-      if (ctx.opts.discard == LinkOptions::Discard::locals && temporary) continue;
+      if (!used && ctx.opts.discard == LinkOptions::Discard::locals && temporary) continue;
       bool in_merged = s->frag || (es.shndx < file->sections.size() && file->merge_inputs.count(es.shndx));
-      if (ctx.opts.discard == LinkOptions::Discard::merge_locals && temporary && in_merged) continue;
+      if (!used && ctx.opts.discard == LinkOptions::Discard::merge_locals && temporary && in_merged) continue;
       if (type != STT_FILE && es.shndx == SHN_UNDEF) continue;
       if (!alive(*s) || (es.shndx != SHN_ABS && es.shndx < SHN_LORESERVE && !s->isec && !s->frag && type != STT_FILE)) continue;
       elf::Sym o;

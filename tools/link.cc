@@ -99,7 +99,7 @@ void print_help() {
       "Usage: ld [options] file...   (linkbox link, ld, ld.linkbox)\n\n"
       "A GNU ld compatible linker for x86-64 ELF executables (PIE, non-PIE, static and\n"
       "static PIE) and shared libraries, as gcc and clang drive it. Options not\n"
-      "implemented yet (--emit-relocs, -r, ...) are refused, as are unknown ones.\n"
+      "implemented yet (-r, --wrap, ...) are refused, as are unknown ones.\n"
       "Accepted options:\n"
       "  output:   -o FILE, -m EMULATION, -e SYMBOL, -pie, -no-pie, -shared, -soname NAME,\n"
       "            -static, --no-dynamic-linker, -dynamic-linker FILE, --image-base=ADDR,\n"
