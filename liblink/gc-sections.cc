@@ -1,4 +1,5 @@
 #include "liblink/gc-sections.h"
+#include "liblink/c-identifier.h"
 
 #include <unordered_set>
 
@@ -9,16 +10,6 @@
 
 namespace linkbox::link {
 namespace {
-
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-bool is_c_identifier(std::string_view s) {
-  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
-  for (char c : s)
-    if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-      return false;
-  return true;
-}
 
 // Sections GNU ld's default script KEEPs and lld treats as roots: the
 // startup machinery runs them without any relocation pointing at them.
@@ -32,7 +23,7 @@ bool is_root(const InputSection<E>& isec) {
   std::string_view n = isec.name;
   for (std::string_view keep : {".init", ".fini", ".ctors", ".dtors", ".jcr", ".init_array",
                                 ".fini_array", ".preinit_array"})
-    if (n == keep || (starts_with(n, keep) && n.size() > keep.size() && n[keep.size()] == '.'))
+    if (n == keep || (n.starts_with(keep) && n.size() > keep.size() && n[keep.size()] == '.'))
       return true;
   return false;
 }
@@ -158,7 +149,7 @@ class Marker {
     // (unless -z start-stop-gc, which lets them go like any other).
     if (ctx_.opts.start_stop_gc) return;
     for (std::string_view prefix : {"__start_", "__stop_"})
-      if (starts_with(sym.name, prefix) && !sym.isec)
+      if (sym.name.starts_with(prefix) && !sym.isec)
         if (auto it = c_named_.find(sym.name.substr(prefix.size())); it != c_named_.end())
           for (InputSection<E>* s : it->second) mark(s);
   }

@@ -1,4 +1,5 @@
 #include "liblink/icf.h"
+#include "liblink/c-identifier.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,16 +12,6 @@
 namespace linkbox::link {
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-bool is_c_identifier(std::string_view s) {
-  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
-  for (char c : s)
-    if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-      return false;
-  return true;
-}
-
 // Whether a section may fold at all, whatever its contents (lld's
 // isEligible, plus the constructor arrays: folding two identical entries
 // would run a constructor once instead of twice).
@@ -29,7 +20,7 @@ bool is_eligible(const InputSection<E>& isec) {
   const elf::Shdr& h = isec.shdr;
   if (!isec.alive || isec.is_eh_frame || !isec.osec || !(h.flags & SHF_ALLOC)) return false;
   // .data.rel.ro is written only by the dynamic loader: read-only to the program.
-  if ((h.flags & SHF_WRITE) && isec.name != ".data.rel.ro" && !starts_with(isec.name, ".data.rel.ro."))
+  if ((h.flags & SHF_WRITE) && isec.name != ".data.rel.ro" && !isec.name.starts_with(".data.rel.ro."))
     return false;
   // Metadata that lives and dies with another section goes with it instead.
   if (h.flags & SHF_LINK_ORDER) return false;

@@ -16,8 +16,6 @@ constexpr uint32_t kShtLlvmAddrsig = 0x6fff4c03;
 constexpr uint32_t kShtX86_64Unwind = 0x70000001;
 constexpr uint32_t kGnuPropertyX86Feature1And = 0xc0000002;
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
 template <typename E>
 Status check_machine(const elf::ElfFile& f) {
   if (f.is64() != E::is_64 || f.codec().order() != ByteOrder::little)
@@ -72,11 +70,11 @@ SectionUse classify_section(const Context<E>& ctx, const elf::Section& s) {
   }
   if (s.name == ".note.GNU-stack") return SectionUse::stack_note;
   if (s.name == ".note.gnu.property") return SectionUse::property_note;
-  if (starts_with(s.name, ".gnu.lto_") || s.name == ".llvm.lto") return SectionUse::lto;
+  if (s.name.starts_with(".gnu.lto_") || s.name == ".llvm.lto") return SectionUse::lto;
   if (h.flags & SHF_EXCLUDE) return SectionUse::skip;
-  if (s.name == ".gnu_debuglink" || starts_with(s.name, ".gnu.warning")) return SectionUse::skip;
-  bool debug = starts_with(s.name, ".debug") || starts_with(s.name, ".zdebug") ||
-               starts_with(s.name, ".stab") || s.name == ".gdb_index";
+  if (s.name == ".gnu_debuglink" || s.name.starts_with(".gnu.warning")) return SectionUse::skip;
+  bool debug = s.name.starts_with(".debug") || s.name.starts_with(".zdebug") ||
+               s.name.starts_with(".stab") || s.name == ".gdb_index";
   if (!(h.flags & SHF_ALLOC) && ctx.opts.strip != StripMode::none && debug) return SectionUse::skip;
   return SectionUse::link;
 }

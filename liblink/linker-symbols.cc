@@ -7,23 +7,13 @@
 // them are not undefined, and after layout, when their addresses are known.
 // Each is relative to an output chunk, so a PIE relocates it.
 #include "liblink/linker-symbols.h"
+#include "liblink/c-identifier.h"
 
 #include <cctype>
 
 #include "liblink/synthetic.h"
 
 namespace linkbox::link {
-namespace {
-
-bool is_c_identifier(std::string_view s) {
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  for (char c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-  return true;
-}
-
-}  // namespace
-
 template <typename E>
 void define_linker_symbols(Context<E>& ctx) {
   auto provide = [&](const std::string& name, uint8_t visibility) {

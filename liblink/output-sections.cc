@@ -7,8 +7,6 @@
 namespace linkbox::link {
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
 // .init_array.N: lower priorities run first; no number sorts last. .ctors
 // runs backwards, so .ctors.N has init_array priority 65535 - N, as in GNU
 // ld's SORT_BY_INIT_PRIORITY.
@@ -19,17 +17,17 @@ uint64_t init_priority(std::string_view name) {
   if (num.empty() || num.size() > 5 || num.find_first_not_of("0123456789") != std::string_view::npos)
     return 65536;
   uint64_t n = std::stoull(std::string(num));
-  if (starts_with(name, ".ctors.") || starts_with(name, ".dtors.")) return n <= 65535 ? 65535 - n : 0;
+  if (name.starts_with(".ctors.") || name.starts_with(".dtors.")) return n <= 65535 ? 65535 - n : 0;
   return n;
 }
 
 // GNU ld's default script runs old-style .ctors/.dtors through .init_array
 // and .fini_array (crtbegin.o no longer walks a __CTOR_LIST__).
 bool is_ctors(std::string_view name) {
-  return name == ".ctors" || starts_with(name, ".ctors.");
+  return name == ".ctors" || name.starts_with(".ctors.");
 }
 bool is_dtors(std::string_view name) {
-  return name == ".dtors" || starts_with(name, ".dtors.");
+  return name == ".dtors" || name.starts_with(".dtors.");
 }
 
 constexpr uint64_t kKeptFlags = SHF_WRITE | SHF_ALLOC | SHF_EXECINSTR | SHF_TLS;
@@ -145,7 +143,7 @@ std::string_view output_section_name(std::string_view name, uint64_t flags) {
       ".init_array", ".fini_array", ".preinit_array", ".tbss", ".tdata",
       ".ldata", ".lrodata", ".lbss", ".tm_clone_table"};
   for (std::string_view p : prefixes)
-    if (name == p || (starts_with(name, p) && name.size() > p.size() && name[p.size()] == '.'))
+    if (name == p || (name.starts_with(p) && name.size() > p.size() && name[p.size()] == '.'))
       return p;
   return name;
 }
