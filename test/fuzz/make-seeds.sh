@@ -3,7 +3,7 @@
 #
 # Creates DIR/fuzz-elf-reader, DIR/fuzz-readelf, DIR/fuzz-elf-editor, DIR/fuzz-macho-summary,
 # DIR/fuzz-macho-reader, DIR/fuzz-macho-editor, DIR/fuzz-code-signature, the Mach-O
-# decoders' DIR/fuzz-macho-dyld-info, -export-trie and -chained-fixups, and
+# decoders' DIR/fuzz-macho-dyld-info, -export-trie and -chained-fixups, DIR/fuzz-tbd, and
 # DIR/fuzz-file-type (and DIR/fuzz-ld-so-cache, DIR/fuzz-ld-so-object). The seeds are compiled here from a few lines of C (so no
 # binaries live in the repository) and copied from small system files. Every
 # compiler is optional: what is missing is skipped, and the corpora just hold
@@ -298,6 +298,47 @@ fi
 printf 'GROUP ( /lib/libc.so.6 /usr/lib/libc_nonshared.a )\n' > "$ftype/linker-script"
 printf '\033[1mtext with an escape\n' > "$ftype/text-escape"
 : > "$ftype/empty"
+
+# --- text-based stubs (fuzz-tbd): the Mach-O tests' stub, and one of each
+# other YAML version and the JSON (v5) form, written here.
+tbd_seeds=$out/fuzz-tbd
+mkdir -p "$tbd_seeds"
+cp "$libsystem_tbd" "$tbd_seeds/libSystem-v4.tbd"
+cat > "$tbd_seeds/v3.tbd" <<'TBD'
+--- !tapi-tbd-v3
+archs: [ x86_64, arm64 ]
+platform: macosx
+install-name: '/usr/lib/libfoo.dylib'
+current-version: 2.1
+compatibility-version: 1.0
+exports:
+  - archs: [ x86_64, arm64 ]
+    re-exports: [ '/usr/lib/libbar.dylib' ]
+    symbols: [ _foo, _bar ]
+...
+TBD
+cat > "$tbd_seeds/umbrella-v4.tbd" <<'TBD'
+--- !tapi-tbd
+tbd-version: 4
+targets: [ arm64-macos ]
+install-name: '/usr/lib/libSystem.B.dylib'
+reexported-libraries:
+  - targets: [ arm64-macos ]
+    libraries: [ '/usr/lib/system/libsystem_c.dylib' ]
+--- !tapi-tbd
+tbd-version: 4
+targets: [ arm64-macos ]
+install-name: '/usr/lib/system/libsystem_c.dylib'
+exports:
+  - targets: [ arm64-macos ]
+    symbols: [ _printf ]
+...
+TBD
+cat > "$tbd_seeds/v5.tbd" <<'TBD'
+{"tapi_tbd_version": 5, "main_library": {"target_info": [{"target": "arm64-macos"}],
+ "install_names": [{"name": "/usr/lib/libjson.dylib"}],
+ "reexported_libraries": [{"names": ["/usr/lib/libother.dylib"]}]}}
+TBD
 
 echo "make-seeds: $n_elf ELF seeds, $n_edit editable ($(ls "$editor" | wc -l) editor seeds)," \
      "$(ls "$ldcache" | wc -l) ld.so.cache seeds, $(ls "$macho" | wc -l) Mach-O seeds, $(ls "$ftype" | wc -l) file-type seeds in $out"
