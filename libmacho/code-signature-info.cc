@@ -101,6 +101,12 @@ Expected<CodeDirectory> parse_code_directory(const Slice& slice, std::span<const
     size_t max = cd.length - cd.ident_offset;
     size_t len = strnlen(s, max);
     if (len == max) return slice.error(where + " has an identifier that is not NUL-terminated");
+    // The identifier must lie apart from the hash slots: rehashing the pages
+    // would otherwise overwrite it (ld64, lld and codesign never overlap them).
+    uint64_t ident_end = uint64_t(cd.ident_offset) + len + 1;
+    uint64_t slots_begin = cd.hash_offset - special, slots_end = cd.hash_offset + code;
+    if (cd.ident_offset < slots_end && ident_end > slots_begin)
+      return slice.error(where + " has its identifier inside the hash slots");
     cd.identifier.assign(s, len);
   }
   return cd;
