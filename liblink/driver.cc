@@ -82,6 +82,21 @@ void configure(Context<E>& ctx) {
   ctx.image_base = o.image_base.value_or(ctx.pie ? 0 : E::exe_image_base);
 }
 
+// An executable that links no shared library has nothing for ld.so to do,
+// so it is static, as with ld.bfd and ld.lld: no PT_INTERP, no .dynamic,
+// undefined weak symbols are 0 and IFUNCs go through .rela.iplt.
+// --export-dynamic still asks for a .dynsym (ld.lld keeps .dynamic for it;
+// ld.bfd drops it). Unlike ld.lld, an explicit --dynamic-linker does not
+// bring back PT_INTERP here: ld.so cannot start a program without
+// PT_DYNAMIC, and ld.lld's output crashes.
+template <typename E>
+void make_static_without_libraries(Context<E>& ctx) {
+  if (ctx.pie || ctx.is_static || !ctx.dsos.empty()) return;
+  ctx.is_static = true;
+  ctx.interp_path.clear();
+  ctx.dynamic = ctx.opts.export_dynamic;
+}
+
 // Notes that are facts about the whole program: the stack permission, and
 // the x86 CET features every input must have for the output to claim them.
 template <typename E>
@@ -116,6 +131,7 @@ Status link_elf(Context<E>& ctx) {
   LINKBOX_TRY(read_version_scripts(ctx));
   LINKBOX_TRY(load_inputs(ctx));
   if (failed()) return stop();
+  make_static_without_libraries(ctx);
   define_defsyms(ctx);
   if (failed()) return stop();
   mark_needed_libraries(ctx);

@@ -145,13 +145,18 @@ class Marker {
 
   void mark_symbol(Symbol<E>& sym) {
     mark(sym.isec);
-    // A reference to __start_NAME or __stop_NAME keeps every section NAME
-    // (unless -z start-stop-gc, which lets them go like any other).
-    if (ctx_.opts.start_stop_gc) return;
-    for (std::string_view prefix : {"__start_", "__stop_"})
-      if (sym.name.starts_with(prefix) && !sym.isec)
-        if (auto it = c_named_.find(sym.name.substr(prefix.size())); it != c_named_.end())
-          for (InputSection<E>* s : it->second) mark(s);
+    // Under -z nostart-stop-gc, a reference to __start_NAME or
+    // __stop_NAME keeps every section NAME. -z start-stop-gc (the default,
+    // as in ld.lld) lets them go like any other, except, as ld.lld does,
+    // sections named __libc_*: glibc's libc.a before 2.34 finds its
+    // __libc_atexit and similar hooks that way (sourceware PR27492).
+    for (std::string_view prefix : {"__start_", "__stop_"}) {
+      if (!sym.name.starts_with(prefix) || sym.isec) continue;
+      std::string_view section = sym.name.substr(prefix.size());
+      if (ctx_.opts.start_stop_gc && !section.starts_with("__libc_")) continue;
+      if (auto it = c_named_.find(section); it != c_named_.end())
+        for (InputSection<E>* s : it->second) mark(s);
+    }
   }
 
   void mark_symbol_index(ObjectFile<E>& file, uint32_t symidx) {

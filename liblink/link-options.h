@@ -94,7 +94,7 @@ struct LinkOptions {
   // -x every local symbol, --discard-none nothing.
   enum class Discard { merge_locals, locals, all, none } discard = Discard::merge_locals;
   std::optional<uint64_t> image_base;      // --image-base, -Ttext-segment
-  bool start_stop_gc = false;              // -z start-stop-gc
+  bool start_stop_gc = true;               // -z start-stop-gc (ld.lld's default; -z nostart-stop-gc is GNU ld's)
   std::optional<std::string> symbol_ordering_file;  // sections of these symbols go first
   bool call_graph_profile_sort = true;     // lld's default; --symbol-ordering-file turns it off
   std::optional<std::string> print_symbol_order;  // --print-symbol-order=FILE: the call graph sort's order

@@ -42,6 +42,14 @@ struct Scanner {
                                                "' cannot be used when making a shared object; recompile with -fPIC");
       return;
     }
+    // A symbol nothing defines (let through by --unresolved-symbols) has
+    // no home for a copy or a canonical PLT entry: ld.lld's error.
+    if (sym->is_undefined()) {
+      ctx.error_or_warn(isec.location(rel.offset), "relocation " + rel_type_name<E>(rel.type) +
+                                                       " cannot be used against symbol '" + std::string(sym->name) +
+                                                       "'; recompile with -fPIC");
+      return;
+    }
     need(sym, (is_function(sym) ? NEEDS_CPLT | NEEDS_PLT : NEEDS_COPY) | NEEDS_DYNSYM);
   }
 
@@ -204,6 +212,26 @@ struct Scanner {
 
 }  // namespace
 
+namespace {
+
+// For an undefined __start_NAME or __stop_NAME: the name of the section
+// --gc-sections collected although the program asks for its bounds, if any.
+template <typename E>
+std::string_view section_collected_despite_bounds(const Context<E>& ctx, std::string_view symbol) {
+  if (!ctx.opts.gc_sections || !ctx.opts.start_stop_gc) return {};
+  for (std::string_view prefix : {"__start_", "__stop_"}) {
+    if (!symbol.starts_with(prefix)) continue;
+    std::string_view name = symbol.substr(prefix.size());
+    for (auto& file : ctx.objs)
+      if (file->alive)
+        for (auto& isec : file->sections)
+          if (isec && !isec->alive && isec->name == name) return name;
+  }
+  return {};
+}
+
+}  // namespace
+
 template <typename E>
 void scan_relocations(Context<E>& ctx, std::vector<Symbol<E>*>& needy) {
   Scanner<E> s{ctx, needy, {}, {}};
@@ -219,6 +247,10 @@ void scan_relocations(Context<E>& ctx, std::vector<Symbol<E>*>& needy) {
     std::string msg = std::string("undefined ") + kind + "symbol: " + (ctx.opts.demangle ? demangle(name) : std::string(name));
     for (const std::string& where : s.undefined[name])
       msg += where.empty() ? "\n>>> referenced by more places" : "\n>>> referenced by " + where;
+    if (std::string_view section = section_collected_despite_bounds(ctx, name); !section.empty())
+      msg += "\n>>> --gc-sections removed section " + std::string(section) +
+             ": under -z start-stop-gc (the default, as in ld.lld) its bounds do not keep it;"
+             " -z nostart-stop-gc keeps it, as GNU ld does";
     ctx.error_or_warn("", msg);
   }
 }

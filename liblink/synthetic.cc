@@ -93,7 +93,12 @@ template <typename E>
 bool is_preemptible(const Context<E>& ctx, const Symbol<E>& sym) {
   // An executable's own definitions always win; only imports can be preempted.
   if (sym.is_shared()) return true;
-  if (!ctx.shared || sym.is_local || sym.linker_defined) return false;
+  if (sym.is_local || sym.linker_defined) return false;
+  // What nothing defines in a dynamic executable (only possible under
+  // --unresolved-symbols=ignore-*) is left to ld.so, as ld.lld leaves it: a
+  // library loaded at run time may define it. An undefined weak symbol stays 0.
+  if (!ctx.shared)
+    return sym.is_undefined() && sym.strong_ref && sym.visibility == STV_DEFAULT && ctx.dynamic && !ctx.is_static;
   // In a shared object, a default-visibility definition can be interposed
   // by the executable or an earlier library, and an undefined symbol is
   // resolved by ld.so.
@@ -607,41 +612,33 @@ template <typename E> VerdefSection<E>::VerdefSection() {
   init(*this, ".gnu.version_d", SHT_GNU_verdef, SHF_ALLOC, 4);
 }
 
-// One Elf64_Verdef per version, each followed by its Verdaux names: its own
-// name, then the versions it inherits from. Index 1 is the file itself.
+// One Elf64_Verdef per version, each with one Verdaux: its name. Index 1 is
+// the file itself. As in ld.lld, a version that inherits another (V2 {...}
+// V1;) does not list its parent in a second Verdaux as GNU ld does: ld.so
+// never reads it, and version lookup is by name alone.
 template <typename E> void VerdefSection<E>::finalize(Context<E>& ctx) {
   contents.clear();
   count = 0;
   if (!ctx.has_version_definitions) return;
   std::string base = ctx.opts.soname.value_or(ctx.opts.output.substr(ctx.opts.output.rfind('/') + 1));
-  struct Def {
-    std::string name;
-    std::vector<std::string> parents;
-    uint16_t flags;
-  };
-  std::vector<Def> defs{{base, {}, VER_FLG_BASE}};
+  std::vector<std::string_view> names{base};
   for (const VersionNode& n : ctx.version_nodes)
-    if (!n.name.empty()) defs.push_back({n.name, n.parents, 0});
-  for (size_t k = 0; k < defs.size(); ++k) {
-    const Def& d = defs[k];
-    size_t names = 1 + d.parents.size();
-    size_t at = contents.size();
-    contents.resize(at + 20 + names * 8);
-    uint8_t* p = contents.data() + at;
-    store_le<uint16_t>(p, 1);
-    store_le<uint16_t>(p + 2, d.flags);
+    if (!n.name.empty()) names.push_back(n.name);
+  constexpr size_t verdef_size = 20, verdaux_size = 8;
+  contents.resize(names.size() * (verdef_size + verdaux_size));
+  for (size_t k = 0; k < names.size(); ++k) {
+    uint8_t* p = contents.data() + k * (verdef_size + verdaux_size);
+    store_le<uint16_t>(p, 1);  // vd_version
+    store_le<uint16_t>(p + 2, k == 0 ? VER_FLG_BASE : 0);
     store_le<uint16_t>(p + 4, static_cast<uint16_t>(k + 1));
-    store_le<uint16_t>(p + 6, static_cast<uint16_t>(names));
-    store_le<uint32_t>(p + 8, elf::sysv_hash(d.name));
-    store_le<uint32_t>(p + 12, 20);
-    store_le<uint32_t>(p + 16, k + 1 == defs.size() ? 0 : static_cast<uint32_t>(20 + names * 8));
-    for (size_t j = 0; j < names; ++j) {
-      uint8_t* a = p + 20 + j * 8;
-      store_le<uint32_t>(a, ctx.syn->dynstr->add(j == 0 ? d.name : d.parents[j - 1]));
-      store_le<uint32_t>(a + 4, j + 1 == names ? 0 : 8);
-    }
+    store_le<uint16_t>(p + 6, 1);  // vd_cnt: one Verdaux
+    store_le<uint32_t>(p + 8, elf::sysv_hash(names[k]));
+    store_le<uint32_t>(p + 12, verdef_size);
+    store_le<uint32_t>(p + 16, k + 1 == names.size() ? 0 : static_cast<uint32_t>(verdef_size + verdaux_size));
+    store_le<uint32_t>(p + verdef_size, ctx.syn->dynstr->add(std::string(names[k])));
+    store_le<uint32_t>(p + verdef_size + 4, 0);
   }
-  count = static_cast<uint32_t>(defs.size());
+  count = static_cast<uint32_t>(names.size());
   this->shdr.info = count;
 }
 
