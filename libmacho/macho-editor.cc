@@ -444,6 +444,9 @@ Status check_edited_file(const MachOFile& original, const std::string& path, std
   for (size_t i = 0; i < edited->slices().size(); ++i) {
     const Slice& n = edited->slices()[i];
     const Slice& o = original.slices()[i];
+    // A slice the edit did not touch is copied as it was, even with a
+    // signature that did not verify before.
+    if (std::ranges::equal(n.bytes(), o.bytes())) continue;
     if (n.load_commands_end() > o.first_section_offset())
       return n.error("the edited load commands run into section data");
     // Everything from the first section to the signature is untouched.
