@@ -9,7 +9,8 @@
 # and signature pages. Options that change nothing (an -id on an executable,
 # a -change of a name the file does not use) leave linkbox's file untouched
 # while llvm rewrites it; those are counted apart. Prints one line per case that does not agree, then a
-# summary.
+# summary. Then the same cases again on copies llvm-install-name-tool laid
+# out first, where the two results must be byte-identical.
 set -u
 linkbox=$(readlink -f "$1")
 work=${2:-$(mktemp -d)}
@@ -85,4 +86,42 @@ for v in 14 19; do
   done
 done
 echo "parity: ${#files[@]} files x ${#options[@]} option sets: $total cases, $agree agree (same load commands and signature pages; $pages signed pages verified), $noop left unchanged by linkbox (llvm rewrote and re-signed them, same load commands), $refused refused by both, $disagree disagree"
-[ $disagree -eq 0 ]
+
+# The same cases on files llvm-install-name-tool has already laid out (an
+# -add_rpath and a -delete_rpath of a scratch path). llvm rewrites
+# __LINKEDIT on every edit, but the same way each time, so on such a file
+# its result and linkbox's must be byte-identical: the same load commands
+# and every signature page hash the same.
+ntotal=0 identical=0 nrefused=0 differ=0
+for v in 14 19; do
+  command -v llvm-install-name-tool-$v >/dev/null || continue
+  for f in "${files[@]}"; do
+    norm="$work/normalized$v/$f"
+    mkdir -p "$(dirname "$norm")" && cp "$f" "$norm"
+    llvm-install-name-tool-$v -add_rpath /linkbox-normalize "$norm" &&
+      llvm-install-name-tool-$v -delete_rpath /linkbox-normalize "$norm" || { echo "normalize failed: $f"; exit 2; }
+    for o in "${options[@]}"; do
+      mkdir -p "$work/n/linkbox" "$work/n/llvm"
+      cp "$norm" "$work/n/linkbox/$f" && cp "$norm" "$work/n/llvm/$f"
+      # shellcheck disable=SC2086
+      "$work/bin/install_name_tool" $o "$work/n/linkbox/$f" 2>/dev/null
+      ours=$?
+      # shellcheck disable=SC2086
+      llvm-install-name-tool-$v $o "$work/n/llvm/$f" 2>/dev/null
+      theirs=$?
+      ntotal=$((ntotal + 1))
+      if [ $ours -ne 0 ] && [ $theirs -ne 0 ]; then
+        nrefused=$((nrefused + 1))
+      elif [ $ours -eq 0 ] && [ $theirs -eq 0 ] && cmp -s "$work/n/linkbox/$f" "$work/n/llvm/$f"; then
+        identical=$((identical + 1))
+      else
+        differ=$((differ + 1))
+        echo "DIFFER llvm-$v $f $o: linkbox exit $ours, llvm exit $theirs"
+        cmp "$work/n/linkbox/$f" "$work/n/llvm/$f" 2>&1 | sed 's/^/  /'
+      fi
+      rm -rf "$work/n"
+    done
+  done
+done
+echo "normalized: $ntotal cases, $identical byte-identical to llvm-install-name-tool's result, $nrefused refused by both, $differ differ"
+[ $disagree -eq 0 ] && [ $differ -eq 0 ]
