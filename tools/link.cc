@@ -87,7 +87,7 @@ bool not_yet(std::string_view name) {
   static const char* names[] = {
       "retain-symbols-file", "r", "relocatable",
       "wrap", "defsym-after", "T", "script", "Ttext",
-      "Tdata", "Tbss", "section-start",
+      "Tdata", "Tbss", "section-start", "call-graph-ordering-file",
       };
   for (const char* n : names)
     if (name == n) return true;
