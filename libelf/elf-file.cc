@@ -5,12 +5,6 @@
 
 namespace linkbox::elf {
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 std::optional<std::string_view> StringTable::at(uint64_t offset) const {
   if (offset >= bytes_.size()) return std::nullopt;
   const void* nul = std::memchr(bytes_.data() + offset, 0, bytes_.size() - offset);

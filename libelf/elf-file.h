@@ -15,6 +15,7 @@
 
 #include "libelf/elf-types.h"
 #include "libformat/expected.h"
+#include "libformat/hex.h"
 
 namespace linkbox::elf {
 
@@ -145,7 +146,6 @@ class ElfFile {
   std::vector<Section> sections_;
 };
 
-// Short helper for printing offsets in messages.
-std::string hex(uint64_t v);
+using linkbox::hex;  // offsets in messages
 
 }  // namespace linkbox::elf

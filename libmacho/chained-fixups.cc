@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "libformat/hex.h"
+
 namespace linkbox::macho {
 
 std::string_view chained_pointer_format_name(uint16_t format) {
@@ -55,12 +57,6 @@ uint32_t chained_pointer_size(uint16_t format) {
 }
 
 namespace {
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 uint64_t bits(uint64_t v, unsigned lo, unsigned count) { return (v >> lo) & ((uint64_t(1) << count) - 1); }
 

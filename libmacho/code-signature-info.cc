@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "libformat/byte-order.h"
+#include "libformat/hex.h"
 
 namespace linkbox::macho {
 namespace {
@@ -12,12 +13,6 @@ constexpr uint32_t kCodeDirectoryBase = 44;  // fields up to and including spare
 
 uint32_t be32(const uint8_t* p) { return load<uint32_t>(p, ByteOrder::big); }
 uint64_t be64(const uint8_t* p) { return load<uint64_t>(p, ByteOrder::big); }
-
-std::string hex(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%x", v);
-  return buf;
-}
 
 }  // namespace
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "libformat/hex.h"
+
 namespace linkbox::macho {
 
 std::optional<uint64_t> read_uleb128(std::span<const uint8_t> bytes, size_t& pos) {
@@ -75,12 +77,6 @@ const Section* section_containing(const Segment& segment, uint64_t address) {
 }
 
 namespace {
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 // The state both opcode machines share: where the next fixup goes, and the
 // checks on it.

@@ -3,16 +3,11 @@
 #include <cstdio>
 #include <unordered_set>
 
+#include "libformat/hex.h"
 #include "libmacho/dyld-info.h"
 
 namespace linkbox::macho {
 namespace {
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 struct Node {
   size_t offset = 0;          // of the node in the trie

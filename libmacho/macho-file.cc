@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "libformat/byte-order.h"
+#include "libformat/hex.h"
 
 namespace linkbox::macho {
 namespace {
@@ -14,12 +15,6 @@ namespace {
 // major version (major >= 45); a real fat file has a handful of slices.
 // Apple's and LLVM's tools draw the line at a small count; so do we.
 constexpr uint32_t kMaxFatArches = 30;
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 bool is_thin_magic(uint32_t be) {
   return be == MH_MAGIC || be == MH_MAGIC_64 || be == MH_CIGAM || be == MH_CIGAM_64;

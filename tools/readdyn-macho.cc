@@ -8,6 +8,7 @@
 
 #include "libformat/diagnostics.h"
 #include "libformat/file-type.h"
+#include "libformat/hex.h"
 #include "libformat/json.h"
 #include "libformat/mapped-file.h"
 #include "libmacho/code-signature-info.h"
@@ -17,12 +18,6 @@ namespace linkbox::tools {
 namespace {
 
 using namespace linkbox::macho;
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::string dylib_kind(uint32_t cmd) {
   switch (cmd) {
