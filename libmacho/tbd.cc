@@ -189,42 +189,17 @@ class FlowParser {
 
   bool sequence(Node& out, int depth, std::string& why) {
     out.kind = Node::Kind::sequence;
-    ++p_;  // [
-    for (;;) {
-      skip_space();
-      if (p_ >= s_.size()) break;
-      if (s_[p_] == ']') {
-        ++p_;
-        return true;
-      }
+    return flow_collection(']', "sequence", why, [&] {
       Node item;
       if (!value(item, depth + 1, why)) return false;
       out.items.push_back(std::move(item));
-      skip_space();
-      if (p_ < s_.size() && s_[p_] == ',') {
-        ++p_;
-        continue;
-      }
-      if (p_ < s_.size() && s_[p_] == ']') continue;
-      if (p_ < s_.size()) {
-        why = std::string("expected ',' or ']' in a flow sequence, found '") + s_[p_] + "'";
-        return false;
-      }
-    }
-    why = "unterminated flow sequence";
-    return false;
+      return true;
+    });
   }
 
   bool map(Node& out, int depth, std::string& why) {
     out.kind = Node::Kind::map;
-    ++p_;  // {
-    for (;;) {
-      skip_space();
-      if (p_ >= s_.size()) break;
-      if (s_[p_] == '}') {
-        ++p_;
-        return true;
-      }
+    return flow_collection('}', "map", why, [&] {
       std::string key;
       if (s_[p_] == '\'' || s_[p_] == '"') {
         if (!read_quoted(s_, p_, key, why)) return false;
@@ -242,18 +217,34 @@ class FlowParser {
       Node v;
       if (!value(v, depth + 1, why)) return false;
       out.add(std::move(key), std::move(v));
+      return true;
+    });
+  }
+
+  // [a, b] and {k: v}: items, each parsed by parse_item, separated by
+  // commas, up to the closing bracket.
+  template <typename ParseItem>
+  bool flow_collection(char close, const char* what, std::string& why, ParseItem parse_item) {
+    ++p_;  // the opening bracket
+    for (;;) {
+      skip_space();
+      if (p_ >= s_.size()) break;
+      if (s_[p_] == close) {
+        ++p_;
+        return true;
+      }
+      if (!parse_item()) return false;
       skip_space();
       if (p_ < s_.size() && s_[p_] == ',') {
         ++p_;
         continue;
       }
-      if (p_ < s_.size() && s_[p_] == '}') continue;
-      if (p_ < s_.size()) {
-        why = std::string("expected ',' or '}' in a flow map, found '") + s_[p_] + "'";
+      if (p_ < s_.size() && s_[p_] != close) {
+        why = std::string("expected ',' or '") + close + "' in a flow " + what + ", found '" + s_[p_] + "'";
         return false;
       }
     }
-    why = "unterminated flow map";
+    why = std::string("unterminated flow ") + what;
     return false;
   }
 
