@@ -1,11 +1,10 @@
 #include "liblink/gc-sections.h"
 #include "liblink/c-identifier.h"
+#include "liblink/eh-frame-records.h"
 
 #include <unordered_set>
 
-#include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <unordered_map>
 
 namespace linkbox::link {
@@ -99,30 +98,15 @@ class Marker {
   // Walks the records of an input .eh_frame: an FDE's first relocation
   // (at offset 8) names its function; the rest (the LSDA) live with it.
   void index_eh_frame(ObjectFile<E>& file, InputSection<E>& isec) {
-    std::span<const uint8_t> d = isec.data;
-    std::vector<const Rela*> sorted;
-    for (const Rela& r : isec.rels) sorted.push_back(&r);
-    std::sort(sorted.begin(), sorted.end(), [](const Rela* a, const Rela* b) { return a->offset < b->offset; });
+    const std::vector<Rela>& rels = isec.rels;
     std::vector<const Rela*> cie;
-    size_t r = 0;
-    uint64_t at = 0;
-    while (at + 8 <= d.size()) {
-      uint32_t len, id;
-      std::memcpy(&len, d.data() + at, 4);
-      std::memcpy(&id, d.data() + at + 4, 4);
-      if (len == 0 || len == 0xffffffff || len > d.size() - at - 4) break;
-      uint64_t end = at + 4 + len;
-      while (r < sorted.size() && sorted[r]->offset < at) ++r;
-      size_t first = r;
-      while (r < sorted.size() && sorted[r]->offset < end) ++r;
-      if (id == 0) {
-        for (size_t k = first; k < r; ++k) cie.push_back(sorted[k]);
-      } else if (first < r && sorted[first]->offset == at + 8) {
-        InputSection<E>* target = section_of(file, sorted[first]->sym);
-        if (target)
-          for (size_t k = first + 1; k < r; ++k) fde_refs_[target].push_back(sorted[k]);
+    for (const EhFrameRecord& rec : split_eh_frame(isec.data, rels).records) {
+      if (rec.is_cie()) {
+        for (size_t k = rec.rel_begin; k < rec.rel_end; ++k) cie.push_back(&rels[k]);
+      } else if (rec.rel_begin < rec.rel_end && rels[rec.rel_begin].offset == rec.offset + 8) {
+        if (InputSection<E>* target = section_of(file, rels[rec.rel_begin].sym))
+          for (size_t k = rec.rel_begin + 1; k < rec.rel_end; ++k) fde_refs_[target].push_back(&rels[k]);
       }
-      at = end;
     }
     if (!cie.empty()) cie_refs_.push_back({&file, std::move(cie)});
   }

@@ -1,9 +1,9 @@
 #include "liblink/icf.h"
 #include "liblink/c-identifier.h"
+#include "liblink/eh-frame-records.h"
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -93,28 +93,22 @@ class Folder {
 
   void scan_eh_frame(ObjectFile<E>& file, InputSection<E>& isec) {
     std::span<const uint8_t> d = isec.data;
-    std::unordered_map<uint64_t, const Rela*> first_rel;  // by offset: the FDE's pc_begin
-    for (const Rela& r : isec.rels) first_rel.emplace(r.offset, &r);
+    const std::vector<Rela>& rels = isec.rels;
     std::unordered_set<uint64_t> cies_with_lsda;
-    uint64_t at = 0;
-    while (at + 8 <= d.size()) {
-      uint32_t len, id;
-      std::memcpy(&len, d.data() + at, 4);
-      std::memcpy(&id, d.data() + at + 4, 4);
-      if (len == 0 || len == 0xffffffff || len > d.size() - at - 4) break;
-      uint64_t end = at + 4 + len;
-      if (id == 0) {
+    for (const EhFrameRecord& rec : split_eh_frame(d, rels).records) {
+      uint64_t at = rec.offset;
+      if (rec.is_cie()) {
         // version (1 byte), then the NUL-terminated augmentation string.
-        for (uint64_t p = at + 9; p < end && d[p]; ++p)
+        for (uint64_t p = at + 9; p < at + rec.size && d[p]; ++p)
           if (d[p] == 'L') {
             cies_with_lsda.insert(at);
             break;
           }
-      } else if (id <= at + 4 && cies_with_lsda.count(at + 4 - id)) {
-        if (auto it = first_rel.find(at + 8); it != first_rel.end())
-          if (InputSection<E>* fn = section_of(file, it->second->sym)) unique_.insert(fn);
+      } else if (rec.id <= at + 4 && cies_with_lsda.count(at + 4 - rec.id)) {
+        // The FDE's first relocation, at its pc_begin, names the function.
+        if (rec.rel_begin < rec.rel_end && rels[rec.rel_begin].offset == at + 8)
+          if (InputSection<E>* fn = section_of(file, rels[rec.rel_begin].sym)) unique_.insert(fn);
       }
-      at = end;
     }
   }
 

@@ -253,6 +253,11 @@ Expected<std::unique_ptr<ObjectFile<E>>> parse_object(Context<E>& ctx, std::stri
       target->rels.push_back(r);
     }
   }
+  // Readers of .eh_frame take each record's relocations as one run.
+  for (auto& isec : obj->sections)
+    if (isec && isec->is_eh_frame)
+      std::stable_sort(isec->rels.begin(), isec->rels.end(),
+                       [](const Rela& a, const Rela& b) { return a.offset < b.offset; });
 
   // Symbols: locals belong to the file; globals are interned.
   obj->symbols.resize(obj->esyms.size(), nullptr);

@@ -9,6 +9,7 @@
 #include "libelf/elf-rehash.h"
 #include "libformat/hash.h"
 #include "liblink/arch.h"
+#include "liblink/eh-frame-records.h"
 #include "liblink/emit-relocs.h"
 #include "liblink/output-sections.h"
 
@@ -894,36 +895,22 @@ template <typename E> void EhFrameSection<E>::build(Context<E>& ctx) {
       if (!isec || !isec->is_eh_frame) continue;
       isec->alive = false;  // its bytes are written here, record by record
       inputs.push_back(isec.get());
-      std::stable_sort(isec->rels.begin(), isec->rels.end(),
-                       [](const Rela& a, const Rela& b) { return a.offset < b.offset; });
-      auto d = isec->data;
+      EhFrameRecords split = split_eh_frame(isec->data, isec->rels);
       std::map<uint64_t, int64_t> cie_at;
-      uint64_t at = 0;
-      uint32_t r = 0;
-      while (at + 4 <= d.size()) {
-        uint32_t len;
-        std::memcpy(&len, d.data() + at, 4);
-        if (len == 0) break;
-        if (len == 0xffffffff || len > d.size() - at - 4 || len < 4) {
-          ctx.error(isec->location(at), "malformed .eh_frame record");
-          break;
-        }
-        uint64_t size = len + 4;
-        uint32_t id;
-        std::memcpy(&id, d.data() + at + 4, 4);
-        Record rec{isec.get(), at, size, id == 0};
-        while (r < isec->rels.size() && isec->rels[r].offset < at) ++r;
-        rec.rel_begin = r;
-        while (r < isec->rels.size() && isec->rels[r].offset < at + size) ++r;
-        rec.rel_end = r;
+      for (const EhFrameRecord& in : split.records) {
+        uint64_t at = in.offset;
+        Record rec{isec.get(), at, in.size, in.is_cie()};
+        rec.rel_begin = in.rel_begin;
+        rec.rel_end = in.rel_end;
         if (rec.is_cie) {
           cie_at[at] = static_cast<int64_t>(records.size());
           records.push_back(rec);
         } else {
-          uint64_t cie_off = at + 4 - id;
-          auto it = cie_at.find(cie_off);
+          uint32_t id = in.id;
+          auto it = cie_at.find(at + 4 - id);
           if (id > at + 4 || it == cie_at.end()) {
             ctx.error(isec->location(at), "FDE points at no CIE");
+            split.malformed_at.reset();
             break;
           }
           rec.cie_record = it->second;
@@ -937,8 +924,8 @@ template <typename E> void EhFrameSection<E>::build(Context<E>& ctx) {
           }
           if (live) records.push_back(rec);
         }
-        at += size;
       }
+      if (split.malformed_at) ctx.error(isec->location(*split.malformed_at), "malformed .eh_frame record");
     }
   }
 }
